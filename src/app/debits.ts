@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { LedgerEntry } from '../domain/account';
+import { DomainError } from '../domain/errors';
+import { debit, debitOpKey } from '../domain/spend';
+import type { AccountService } from './accounts';
+
+export interface DebitCommand {
+  customer: string;
+  amount: number;
+  idempotencyKey: string;
+  reason: string | null;
+  metadata: Record<string, string> | null;
+  now: Date;
+}
+
+export interface DebitReceipt {
+  debit: { id: string; amount: number; createdAt: Date; allocations: { bucket: string; amount: number }[] };
+  balance: number;
+}
+
+export interface DebitOutcome {
+  /** false when the key had been used by the same request before: the first answer is returned again. */
+  created: boolean;
+  receipt: DebitReceipt;
+}
+
+function fingerprint(command: DebitCommand): string {
+  const canonical = JSON.stringify([command.amount, command.reason, command.metadata ?? null]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function receiptOf(entry: LedgerEntry): DebitReceipt {
+  return {
+    debit: { id: entry.id, amount: -entry.amount, createdAt: entry.at, allocations: entry.allocations },
+    balance: entry.balanceAfter,
+  };
+}
+
+/** Spends credits all-or-nothing, exactly once per idempotency key. */
+export async function spendCredits(accounts: AccountService, command: DebitCommand): Promise<DebitOutcome> {
+  const requestHash = fingerprint(command);
+  const { result } = await accounts.mutate({
+    customer: command.customer,
+    now: command.now,
+    create: false,
+    decide: async (draft, context) => {
+      const earlier = await context.findApplied(debitOpKey(command.idempotencyKey));
+      if (earlier) {
+        if (earlier.requestHash !== requestHash) {
+          throw new DomainError(
+            'idempotency_key_reused',
+            `idempotencyKey ${command.idempotencyKey} was already used for a different debit.`,
+          );
+        }
+        return { created: false, entry: earlier };
+      }
+      const entry = debit(draft, {
+        amount: command.amount,
+        idempotencyKey: command.idempotencyKey,
+        requestHash,
+        reason: command.reason,
+        metadata: command.metadata,
+        at: context.now,
+      });
+      return { created: true, entry };
+    },
+  });
+  return { created: result.created, receipt: receiptOf(result.entry) };
+}

@@ -1,0 +1,44 @@
+import { applyCommand } from '../domain/commands';
+import type { MappedEvent } from '../domain/commands';
+import { settle } from '../domain/settle';
+import type { AccountService } from './accounts';
+import type { EventStore, IncomingEvent } from './ports';
+
+export type WebhookStatus = 'processed' | 'duplicate' | 'ignored' | 'parked';
+
+export interface IngestDeps {
+  events: EventStore;
+  accounts: AccountService;
+}
+
+/**
+ * Applies one verified Stripe event. The event id is recorded first; the effects are keyed by
+ * business object (term, slot, session…), so a retry after a crash anywhere here, a duplicate,
+ * or a concurrent delivery applies them exactly once. If anything throws, the event stays
+ * 'received' and Stripe's retry (or `replay`) finishes it.
+ */
+export async function ingestEvent(
+  deps: IngestDeps,
+  input: { event: IncomingEvent; now: Date; map: () => Promise<MappedEvent> | MappedEvent },
+): Promise<{ status: WebhookStatus; customer: string | null; reason: string | null }> {
+  const { event, now } = input;
+  if ((await deps.events.begin(event, now)) === 'done') return { status: 'duplicate', customer: null, reason: null };
+  const mapped = await input.map();
+  if (mapped.outcome !== 'apply') {
+    const customer = mapped.outcome === 'parked' ? mapped.customer : null;
+    await deps.events.finish(event.id, { status: mapped.outcome, reason: mapped.reason, customer, at: now });
+    return { status: mapped.outcome, customer, reason: mapped.reason };
+  }
+  await deps.accounts.mutate({
+    customer: mapped.customer,
+    now,
+    create: true,
+    decide: (draft) => {
+      for (const command of mapped.commands) applyCommand(draft, command);
+      // A term paid just now has a slot that began: grant it in the same commit.
+      settle(draft, now);
+    },
+  });
+  await deps.events.finish(event.id, { status: 'processed', reason: null, customer: mapped.customer, at: now });
+  return { status: 'processed', customer: mapped.customer, reason: null };
+}

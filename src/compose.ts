@@ -1,0 +1,69 @@
+import type Stripe from 'stripe';
+import type { Express } from 'express';
+import { AccountService } from './app/accounts';
+import { runDue } from './app/runDue';
+import type { RunDueResult } from './app/runDue';
+import type { AppConfig } from './config';
+import type { Catalog } from './domain/catalog';
+import type { AdjustableClock, Clock } from './domain/clock';
+import { createApp } from './http/app';
+import type { Logger } from './logger';
+import type { Stores } from './store/connection';
+import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
+import { createWebhookReceiver } from './stripe/webhookReceiver';
+import type { MapContext } from './stripe/mapEvent';
+
+export interface Service {
+  app: Express;
+  accounts: AccountService;
+  runDue: (asOf: Date) => Promise<RunDueResult>;
+  stripe: Stripe;
+  mapContext: MapContext;
+}
+
+/** Which events a deployment acts on follows its key: a live key acts on live events only, a test key on test ones. */
+function livemodeOf(secretKey: string | undefined): boolean | null {
+  if (!secretKey) return null;
+  if (/^(sk|rk)_live_/.test(secretKey)) return true;
+  if (/^(sk|rk)_test_/.test(secretKey)) return false;
+  return null;
+}
+
+/** Wires the use cases to their stores and transports; shared by server.ts, the CLI and tests. */
+export function composeService(input: {
+  config: AppConfig;
+  catalog: Catalog;
+  stores: Stores;
+  clock: Clock;
+  testClock: AdjustableClock | null;
+  logger: Logger;
+}): Service {
+  const { config, stores, clock } = input;
+  const accounts = new AccountService(stores.accounts, stores.ledger);
+  const stripe = config.stripeSecretKey
+    ? createStripeClient({ secretKey: config.stripeSecretKey, apiUrl: config.stripeApiUrl })
+    : createWebhookOnlyClient();
+  const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey) };
+  const sweep = (asOf: Date): Promise<RunDueResult> => runDue({ accounts, store: stores.accounts }, asOf);
+  const receiveWebhook = createWebhookReceiver({
+    stripe,
+    secrets: config.webhookSecrets,
+    toleranceSeconds: config.webhookToleranceSeconds,
+    mapContext,
+    ingest: { events: stores.events, accounts },
+    clock,
+  });
+  const app = createApp({
+    clock,
+    testClock: input.testClock,
+    accounts,
+    accountStore: stores.accounts,
+    ledger: stores.ledger,
+    health: stores.health,
+    receiveWebhook,
+    runDue: sweep,
+    auth: { apiKeys: config.apiKeys, adminApiKeys: config.adminApiKeys },
+    logger: input.logger,
+  });
+  return { app, accounts, runDue: sweep, stripe, mapContext };
+}

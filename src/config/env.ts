@@ -1,0 +1,145 @@
+import { validate as isValidCron } from 'node-cron';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+import { describeIssues, rule } from './issues';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AppConfig {
+  port: number;
+  nodeEnv: string;
+  /** Unset outside production: the server then starts an embedded MongoDB-compatible server. */
+  mongodbUri: string | undefined;
+  stripeSecretKey: string | undefined;
+  /** Several while a signing secret is being rotated; a signature matching any of them is accepted. */
+  webhookSecrets: string[];
+  /** Unset means Stripe's own API. */
+  stripeApiUrl: string | undefined;
+  creditsConfigPath: string;
+  apiKeys: string[];
+  adminApiKeys: string[];
+  grantCron: string;
+  webhookToleranceSeconds: number;
+  testClock: boolean;
+  logLevel: LogLevel;
+}
+
+/** `FOO=` in a .env file means "not set", so a copied .env.example falls back to the defaults. */
+function variable<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }, schema);
+}
+
+function integerBetween(min: number, max: number) {
+  const integer = rule(`an integer from ${min} to ${max}`);
+  return z
+    .string(integer)
+    .regex(/^\d+$/, integer)
+    .transform(Number)
+    .pipe(z.int(integer).min(min, integer).max(max, integer));
+}
+
+function commaList(description: string) {
+  const list = rule(`${description}, comma-separated, with no empty entries`);
+  return z
+    .string(list)
+    .refine((text) => text.split(',').every((entry) => entry.trim() !== ''), list)
+    .transform((text) => text.split(',').map((entry) => entry.trim()));
+}
+
+function cronExpression() {
+  const cron = rule('a cron expression of 5 or 6 fields (e.g. "*/5 * * * *")');
+  return z
+    .string(cron)
+    .refine((text) => [5, 6].includes(text.split(/\s+/).length) && isValidCron(text), cron);
+}
+
+const envSchema = z.object({
+  PORT: variable(integerBetween(1, 65535).default(3000)),
+  NODE_ENV: variable(z.string().default('development')),
+  MONGODB_URI: variable(
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\/\S/, rule('a connection string starting with mongodb:// or mongodb+srv://'))
+      .optional(),
+  ),
+  STRIPE_SECRET_KEY: variable(
+    z.string().regex(/^(sk|rk)_\S+$/, rule('a Stripe secret (sk_…) or restricted (rk_…) key')).optional(),
+  ),
+  STRIPE_WEBHOOK_SECRET: variable(commaList('one or more webhook signing secrets (whsec_…)')),
+  STRIPE_API_URL: variable(z.url({ protocol: /^https?$/, ...rule('an http(s) URL') }).optional()),
+  CREDITS_CONFIG: variable(z.string().default('./credits.config.json')),
+  API_KEYS: variable(commaList('API keys').default([])),
+  ADMIN_API_KEYS: variable(commaList('admin API keys').default([])),
+  GRANT_CRON: variable(cronExpression().default('*/5 * * * *')),
+  WEBHOOK_TOLERANCE_SECONDS: variable(integerBetween(1, 3600).default(300)),
+  TEST_CLOCK: variable(
+    z
+      .enum(['0', '1'], rule('1 (on) or 0 (off)'))
+      .transform((flag) => flag === '1')
+      .default(false),
+  ),
+  LOG_LEVEL: variable(z.enum(LOG_LEVELS, rule(`one of ${LOG_LEVELS.join(', ')}`)).default('info')),
+});
+
+/** Values of these may be repeated in an error message; the others can hold secrets. */
+const ECHOABLE = new Set([
+  'PORT',
+  'NODE_ENV',
+  'STRIPE_API_URL',
+  'CREDITS_CONFIG',
+  'GRANT_CRON',
+  'WEBHOOK_TOLERANCE_SECONDS',
+  'TEST_CLOCK',
+  'LOG_LEVEL',
+]);
+
+function schemaError(env: Record<string, string | undefined>, error: z.ZodError): ConfigError {
+  const problems = describeIssues(error.issues).map(({ field, sentence }) => {
+    const value = env[field];
+    return {
+      field,
+      sentence: ECHOABLE.has(field) && value !== undefined ? `${sentence} (got "${value}")` : sentence,
+    };
+  });
+  const first = problems[0];
+  return new ConfigError(first?.field ?? '', problems.map((p) => p.sentence).join('; '));
+}
+
+/** The one reader of environment values; `env` is passed in so nothing else touches `process.env`. */
+export function parseEnv(env: Record<string, string | undefined>): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw schemaError(env, parsed.error);
+  const vars = parsed.data;
+
+  const production = vars.NODE_ENV === 'production';
+  if (production && vars.MONGODB_URI === undefined) {
+    throw new ConfigError(
+      'MONGODB_URI',
+      'MONGODB_URI is required when NODE_ENV=production (the embedded server is for local use only)',
+    );
+  }
+  if (production && vars.TEST_CLOCK) {
+    throw new ConfigError('TEST_CLOCK', 'TEST_CLOCK=1 is refused when NODE_ENV=production');
+  }
+
+  return {
+    port: vars.PORT,
+    nodeEnv: vars.NODE_ENV,
+    mongodbUri: vars.MONGODB_URI,
+    stripeSecretKey: vars.STRIPE_SECRET_KEY,
+    webhookSecrets: vars.STRIPE_WEBHOOK_SECRET,
+    stripeApiUrl: vars.STRIPE_API_URL,
+    creditsConfigPath: vars.CREDITS_CONFIG,
+    apiKeys: vars.API_KEYS,
+    adminApiKeys: vars.ADMIN_API_KEYS,
+    grantCron: vars.GRANT_CRON,
+    webhookToleranceSeconds: vars.WEBHOOK_TOLERANCE_SECONDS,
+    testClock: vars.TEST_CLOCK,
+    logLevel: vars.LOG_LEVEL,
+  };
+}

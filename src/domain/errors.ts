@@ -1,0 +1,26 @@
+/** Codes a use case can fail with; only the HTTP error handler turns them into statuses. */
+export type DomainErrorCode =
+  | 'invalid_request'
+  | 'insufficient_credits'
+  | 'idempotency_key_reused'
+  | 'customer_not_found'
+  | 'concurrent_update'
+  | 'stripe_error'
+  | 'not_found'
+  | 'clock_disabled'
+  | 'invalid_signature';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,115 @@
+import type { AccountState, Bucket, Term } from './account';
+import type { AccountDraft } from './draft';
+import { slotsOfTerm } from './slots';
+import type { Slot } from './slots';
+
+export function slotBucketId(term: Term, slot: Slot): string {
+  return `slot:${term.subscriptionId}:${slot.start.toISOString()}`;
+}
+
+function wasPausedAt(state: AccountState, subscriptionId: string, instant: Date): boolean {
+  const sub = state.subscriptions.find((s) => s.id === subscriptionId);
+  if (!sub) return false;
+  const t = instant.getTime();
+  return sub.pauses.some((p) => p.from.getTime() <= t && (p.to === null || t < p.to.getTime()));
+}
+
+/** Whether a slot of a paid term is ever issued. Pure in the account's history, so deciding it twice agrees. */
+export function slotIsIssued(state: AccountState, term: Term, slot: Slot): boolean {
+  if (term.slotCredits <= 0) return false;
+  // A slot that had ended before its term was paid is not granted (a renewal paid late).
+  if (slot.end.getTime() <= term.paidAt.getTime()) return false;
+  if (term.stoppedAt && slot.start.getTime() >= term.stoppedAt.getTime()) return false;
+  return !wasPausedAt(state, term.subscriptionId, slot.start);
+}
+
+interface DueGrant {
+  kind: 'grant';
+  at: Date;
+  term: Term;
+  slot: Slot;
+}
+interface DueExpiry {
+  kind: 'expire';
+  at: Date;
+  bucketId: string;
+}
+type DueStep = DueGrant | DueExpiry;
+
+function laterOf(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
+}
+
+function dueGrants(state: AccountState, now: Date): DueGrant[] {
+  const due: DueGrant[] = [];
+  for (const term of state.terms) {
+    for (const slot of slotsOfTerm(term)) {
+      if (slot.start.getTime() > now.getTime()) break;
+      if (state.buckets.some((b) => b.id === slotBucketId(term, slot))) continue;
+      if (!slotIsIssued(state, term, slot)) continue;
+      due.push({ kind: 'grant', at: laterOf(slot.start, term.paidAt), term, slot });
+    }
+  }
+  return due;
+}
+
+function isDueToExpire(bucket: Bucket, now: Date): bucket is Bucket & { expiresAt: Date } {
+  return !bucket.expired && bucket.expiresAt !== null && bucket.expiresAt.getTime() <= now.getTime();
+}
+
+/**
+ * Brings an account up to `now`: issues every slot that has begun and expires every bucket that
+ * has ended, in the order they happened, so a scheduler that was down catches up exactly and an
+ * ended slot is never spendable. Idempotent: settling twice at the same instant changes nothing.
+ */
+export function settle(draft: AccountDraft, now: Date): void {
+  const grants = dueGrants(draft.state, now);
+  const steps: DueStep[] = [...grants];
+  // Catching up after downtime: a slot that already ended is granted and expired at their own instants.
+  for (const grant of grants) {
+    if (grant.slot.end.getTime() <= now.getTime()) {
+      steps.push({ kind: 'expire', at: grant.slot.end, bucketId: slotBucketId(grant.term, grant.slot) });
+    }
+  }
+  for (const bucket of draft.state.buckets) {
+    if (isDueToExpire(bucket, now)) steps.push({ kind: 'expire', at: bucket.expiresAt, bucketId: bucket.id });
+  }
+  // At one instant the old slot ends before the new one begins.
+  const rank = (step: DueStep): number => (step.kind === 'expire' ? 0 : 1);
+  steps.sort((a, b) => a.at.getTime() - b.at.getTime() || rank(a) - rank(b));
+  for (const step of steps) {
+    if (step.kind === 'grant') grantSlot(draft, step);
+    else {
+      const bucket = draft.bucket(step.bucketId);
+      if (bucket && !bucket.expired) draft.expire(bucket, step.at);
+    }
+  }
+}
+
+function grantSlot(draft: AccountDraft, step: DueGrant): void {
+  const { term, slot } = step;
+  draft.grant({
+    id: slotBucketId(term, slot),
+    source: 'subscription',
+    granted: term.slotCredits,
+    grantedAt: step.at,
+    expiresAt: slot.end,
+    ref: term.invoiceIds[0] ?? term.id,
+  });
+}
+
+/** The next instant at which settling would change something: a slot start or a bucket expiry. */
+export function nextDueAt(state: AccountState, now: Date): Date | null {
+  let next: number | null = null;
+  const consider = (t: number): void => {
+    if (t > now.getTime() && (next === null || t < next)) next = t;
+  };
+  for (const bucket of state.buckets) {
+    if (!bucket.expired && bucket.expiresAt) consider(bucket.expiresAt.getTime());
+  }
+  for (const term of state.terms) {
+    const upcoming = slotsOfTerm(term).find((s) => s.start.getTime() > now.getTime());
+    if (upcoming && slotIsIssued(state, term, upcoming)) consider(upcoming.start.getTime());
+  }
+  return next === null ? null : new Date(next);
+}

@@ -1,0 +1,101 @@
+import type { AccountState, Bucket, BucketSource, SubscriptionState, Term } from './account';
+import { slotIsIssued } from './settle';
+import { slotsOfTerm } from './slots';
+import { availableCredits, compareSpendingOrder } from './spend';
+
+export interface BucketView {
+  id: string;
+  source: BucketSource;
+  granted: number;
+  remaining: number;
+  grantedAt: Date;
+  expiresAt: Date | null;
+}
+
+export interface SubscriptionView {
+  id: string;
+  plan: string | null;
+  price: string | null;
+  months: number | null;
+  status: string;
+  termStart: Date | null;
+  termEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+}
+
+export interface BalanceView {
+  customer: string;
+  balance: number;
+  buckets: BucketView[];
+  subscription: SubscriptionView | null;
+  nextGrant: { at: Date; credits: number } | null;
+}
+
+const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due']);
+
+/** The subscription a customer thinks of as "mine": the newest live one, else the newest. */
+export function currentSubscription(state: AccountState): SubscriptionState | null {
+  const newestFirst = [...state.subscriptions].sort((a, b) => b.asOf.getTime() - a.asOf.getTime());
+  return newestFirst.find((s) => LIVE_STATUSES.has(s.status)) ?? newestFirst[0] ?? null;
+}
+
+function latestTerm(state: AccountState, subscriptionId: string): Term | undefined {
+  return state.terms
+    .filter((t) => t.subscriptionId === subscriptionId)
+    .sort((a, b) => b.start.getTime() - a.start.getTime())[0];
+}
+
+function isShown(bucket: Bucket, now: Date): boolean {
+  if (bucket.expired) return false;
+  if (bucket.expiresAt === null) return bucket.remaining > 0;
+  return bucket.expiresAt.getTime() > now.getTime();
+}
+
+/** The next grant a customer can expect: the next slot of the paid term, else the renewal. */
+export function nextGrant(state: AccountState, now: Date): { at: Date; credits: number } | null {
+  const sub = currentSubscription(state);
+  if (!sub) return null;
+  const term = latestTerm(state, sub.id);
+  if (term) {
+    const upcoming = slotsOfTerm(term).find((s) => s.start.getTime() > now.getTime());
+    if (upcoming && slotIsIssued(state, term, upcoming)) return { at: upcoming.start, credits: term.slotCredits };
+  }
+  if (!LIVE_STATUSES.has(sub.status) || sub.cancelAtPeriodEnd) return null;
+  const renewal = term?.end ?? sub.termEnd;
+  const credits = sub.monthlyCredits ?? term?.slotCredits;
+  if (!renewal || credits === undefined || renewal.getTime() <= now.getTime()) return null;
+  return { at: renewal, credits };
+}
+
+export function balanceView(state: AccountState, now: Date): BalanceView {
+  const sub = currentSubscription(state);
+  const term = sub ? latestTerm(state, sub.id) : undefined;
+  return {
+    customer: state.customer,
+    balance: availableCredits(state, now),
+    buckets: state.buckets
+      .filter((b) => isShown(b, now))
+      .sort(compareSpendingOrder)
+      .map((b) => ({
+        id: b.id,
+        source: b.source,
+        granted: b.granted,
+        remaining: b.remaining,
+        grantedAt: b.grantedAt,
+        expiresAt: b.expiresAt,
+      })),
+    subscription: sub
+      ? {
+          id: sub.id,
+          plan: sub.plan,
+          price: sub.price,
+          months: sub.months,
+          status: sub.status,
+          termStart: term?.start ?? sub.termStart,
+          termEnd: term?.end ?? sub.termEnd,
+          cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+        }
+      : null,
+    nextGrant: nextGrant(state, now),
+  };
+}

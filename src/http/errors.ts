@@ -1,0 +1,45 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { isDomainError } from '../domain/errors';
+import type { DomainErrorCode } from '../domain/errors';
+import type { Logger } from '../logger';
+
+/** The only place that chooses an HTTP status for a domain error. */
+const STATUS: Record<DomainErrorCode, number> = {
+  invalid_request: 400,
+  invalid_signature: 400,
+  insufficient_credits: 402,
+  customer_not_found: 404,
+  not_found: 404,
+  idempotency_key_reused: 409,
+  concurrent_update: 503,
+  clock_disabled: 404,
+  stripe_error: 502,
+};
+
+export function sendError(res: Response, status: number, type: string, message: string, extra: Record<string, unknown> = {}): void {
+  res.status(status).json({ error: { type, message, ...extra } });
+}
+
+function bodyParserStatus(error: unknown): { status: number; type: string } | null {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return null;
+  if (error.type === 'entity.too.large') return { status: 413, type: 'payload_too_large' };
+  if (error.type === 'entity.parse.failed') return { status: 400, type: 'invalid_request' };
+  return null;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (isDomainError(error)) {
+      sendError(res, STATUS[error.code], error.code, error.message, error.details);
+      return;
+    }
+    const parser = bodyParserStatus(error);
+    if (parser) {
+      sendError(res, parser.status, parser.type, parser.status === 413 ? 'Request body is larger than allowed.' : 'Body is not valid JSON.');
+      return;
+    }
+    // A dependency failed (MongoDB, Stripe): 500 so Stripe retries the webhook; nothing was half-applied.
+    logger.error({ err: error, path: req.path }, 'request failed');
+    sendError(res, 500, 'internal_error', 'The request could not be completed; it is safe to retry.');
+  };
+}

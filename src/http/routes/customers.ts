@@ -1,0 +1,59 @@
+import { Router } from 'express';
+import type { AccountService } from '../../app/accounts';
+import { spendCredits } from '../../app/debits';
+import type { AccountStore, LedgerStore } from '../../app/ports';
+import { findCustomerByExternalId, readBalance, readLedger } from '../../app/queries';
+import type { LedgerEntry } from '../../domain/account';
+import type { Clock } from '../../domain/clock';
+import { customerParam, customerQuery, debitBody, ledgerQuery, parseInput } from '../validate';
+
+export interface CustomerRouteDeps {
+  clock: Clock;
+  accounts: AccountService;
+  accountStore: AccountStore;
+  ledger: LedgerStore;
+}
+
+function publicEntry(e: LedgerEntry): Record<string, unknown> {
+  return { id: e.id, type: e.type, amount: e.amount, balanceAfter: e.balanceAfter, at: e.at, bucket: e.bucket, ref: e.ref };
+}
+
+export function customerRoutes(deps: CustomerRouteDeps): Router {
+  const router = Router();
+
+  router.get('/customers', async (req, res) => {
+    const { externalId } = parseInput(customerQuery, req.query, 'query');
+    res.json(await findCustomerByExternalId(deps.accountStore, externalId));
+  });
+
+  router.get('/customers/:customer/balance', async (req, res) => {
+    const customer = customerParam(req.params.customer);
+    res.json(await readBalance(deps.accounts, customer, deps.clock.now()));
+  });
+
+  router.post('/customers/:customer/debits', async (req, res) => {
+    const customer = customerParam(req.params.customer);
+    const body = parseInput(debitBody, req.body, 'body');
+    const outcome = await spendCredits(deps.accounts, {
+      customer,
+      amount: body.amount,
+      idempotencyKey: body.idempotencyKey,
+      reason: body.reason ?? null,
+      metadata: body.metadata ?? null,
+      now: deps.clock.now(),
+    });
+    res.status(outcome.created ? 201 : 200).json(outcome.receipt);
+  });
+
+  router.get('/customers/:customer/ledger', async (req, res) => {
+    const customer = customerParam(req.params.customer);
+    const query = parseInput(ledgerQuery, req.query, 'query');
+    const page = await readLedger(
+      { accounts: deps.accounts, ledger: deps.ledger },
+      { customer, limit: query.limit, cursor: query.cursor ?? null, now: deps.clock.now() },
+    );
+    res.json({ entries: page.entries.map(publicEntry), nextCursor: page.nextCursor });
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+import type Stripe from 'stripe';
+import type { Catalog } from '../domain/catalog';
+import { findPlanByPrice } from '../domain/catalog';
+import type { MappedEvent } from '../domain/commands';
+import {
+  invoiceCustomer,
+  invoicePaidAt,
+  invoiceSubscriptionId,
+  linePrice,
+  subscriptionPeriodLine,
+  toDate,
+} from './readers';
+
+/** Billing reasons whose paid invoice starts a term (plan changes come in a later stage). */
+const TERM_REASONS = new Set<string>(['subscription_create', 'subscription_cycle']);
+
+/**
+ * invoice.paid and invoice.payment_succeeded: a paid subscription invoice starts a term over its
+ * subscription line's service period (never invoice.period_*, which describes the previous period).
+ */
+export function mapPaidInvoice(
+  event: Stripe.InvoicePaidEvent | Stripe.InvoicePaymentSucceededEvent,
+  catalog: Catalog,
+): MappedEvent {
+  const invoice = event.data.object;
+  const subscriptionId = invoiceSubscriptionId(invoice);
+  if (!subscriptionId) return { outcome: 'ignored', reason: 'invoice has no subscription' };
+  if (!invoice.billing_reason || !TERM_REASONS.has(invoice.billing_reason)) {
+    return { outcome: 'ignored', reason: `billing_reason ${invoice.billing_reason ?? 'null'} starts no term` };
+  }
+  if (invoice.status !== 'paid') return { outcome: 'ignored', reason: `invoice status ${invoice.status ?? 'null'}` };
+  const customer = invoiceCustomer(invoice);
+  if (!customer) return { outcome: 'parked', reason: 'invoice has no customer', customer: null };
+  const line = subscriptionPeriodLine(invoice);
+  if (!line) return { outcome: 'parked', reason: `invoice ${invoice.id} has no subscription line in the event`, customer };
+  const price = linePrice(line);
+  const match = price ? findPlanByPrice(catalog, price) : undefined;
+  if (!match) return { outcome: 'parked', reason: `unknown price ${price ?? '(none)'} on invoice ${invoice.id}`, customer };
+  // A trial's invoice bills nothing for the plan line; a 100% coupon bills the plan and discounts it.
+  const trial = invoice.billing_reason === 'subscription_create' && invoice.subtotal === 0 && line.amount === 0;
+  return {
+    outcome: 'apply',
+    customer,
+    commands: [
+      {
+        kind: 'start_term',
+        term: {
+          subscriptionId,
+          invoiceId: invoice.id,
+          plan: match.plan.id,
+          price: match.price,
+          months: match.months,
+          slotCredits: trial ? match.plan.trialCredits : match.plan.monthlyCredits,
+          monthlyCredits: match.plan.monthlyCredits,
+          trial,
+          start: toDate(line.period.start),
+          end: toDate(line.period.end),
+          paidAt: invoicePaidAt(invoice, toDate(event.created)),
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,5 @@
+import { stopTestPeers } from './globalSetup';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopTestPeers();
+}
