@@ -1,0 +1,94 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { composeService } from '../../src/compose';
+import type { Service } from '../../src/compose';
+import { parseEnv } from '../../src/config';
+import type { Catalog } from '../../src/domain/catalog';
+import { AdjustableClock } from '../../src/domain/clock';
+import type { Clock } from '../../src/domain/clock';
+import { createLogger } from '../../src/logger';
+import { openStores } from '../../src/store/connection';
+import type { Stores } from '../../src/store/connection';
+import { stripeMockUrl, testMongoUri } from '../setup/peers';
+
+export const WEBHOOK_SECRET = 'whsec_test_primary_secret';
+export const OLD_WEBHOOK_SECRET = 'whsec_test_rotated_out_secret';
+export const APP_KEY = 'app_key_for_tests_0001';
+export const ADMIN_KEY = 'admin_key_for_tests_0001';
+
+export const testCatalog: Catalog = {
+  plans: [
+    {
+      id: 'pro',
+      monthlyCredits: 5000,
+      trialCredits: 100,
+      prices: [
+        { price: 'price_pro_m', months: 1 },
+        { price: 'price_pro_q', months: 3 },
+        { price: 'price_pro_y', months: 12 },
+      ],
+    },
+    {
+      id: 'max',
+      monthlyCredits: 20000,
+      trialCredits: 0,
+      prices: [
+        { price: 'price_max_m', months: 1 },
+        { price: 'price_max_q', months: 3 },
+        { price: 'price_max_y', months: 12 },
+      ],
+    },
+  ],
+  topups: [
+    { price: 'price_topup_1k', credits: 1000 },
+    { price: 'price_topup_5k', credits: 5000 },
+  ],
+  topupExpiry: 'never',
+  upgradeCredits: 'on_payment',
+};
+
+export interface Harness {
+  app: Express;
+  service: Service;
+  stores: Stores;
+  clock: AdjustableClock;
+  uri: string;
+  close(): Promise<void>;
+}
+
+/** A real service on its own database of the test MongoDB-compatible server, with a settable clock. */
+export async function startHarness(
+  options: { catalog?: Catalog; env?: Record<string, string>; uri?: string; clock?: Clock } = {},
+): Promise<Harness> {
+  const uri = options.uri ?? testMongoUri();
+  const config = parseEnv({
+    STRIPE_WEBHOOK_SECRET: `${WEBHOOK_SECRET},${OLD_WEBHOOK_SECRET}`,
+    STRIPE_SECRET_KEY: 'sk_test_harness',
+    STRIPE_API_URL: stripeMockUrl(),
+    API_KEYS: APP_KEY,
+    ADMIN_API_KEYS: ADMIN_KEY,
+    MONGODB_URI: uri,
+    TEST_CLOCK: '1',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const stores = await openStores(uri);
+  const clock = new AdjustableClock(options.clock);
+  const service = composeService({
+    config,
+    catalog: options.catalog ?? testCatalog,
+    stores,
+    clock,
+    testClock: clock,
+    logger: createLogger(config.logLevel),
+  });
+  return { app: service.app, service, stores, clock, uri, close: () => stores.close() };
+}
+
+export const asApp = { Authorization: `Bearer ${APP_KEY}` };
+export const asAdmin = { Authorization: `Bearer ${ADMIN_KEY}` };
+
+export async function balanceOf(app: Express, customer: string): Promise<number> {
+  const res = await request(app).get(`/v1/customers/${customer}/balance`).set(asApp).expect(200);
+  return res.body.balance;
+}
