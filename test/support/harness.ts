@@ -58,7 +58,14 @@ export interface Harness {
 
 /** A real service on its own database of the test MongoDB-compatible server, with a settable clock. */
 export async function startHarness(
-  options: { catalog?: Catalog; env?: Record<string, string>; uri?: string; clock?: Clock } = {},
+  options: {
+    catalog?: Catalog;
+    env?: Record<string, string>;
+    uri?: string;
+    clock?: Clock;
+    /** Wraps the real stores, e.g. to inject a crash between two writes. */
+    wrapStores?: (stores: Stores) => Stores;
+  } = {},
 ): Promise<Harness> {
   const uri = options.uri ?? testMongoUri();
   const config = parseEnv({
@@ -72,7 +79,8 @@ export async function startHarness(
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const stores = await openStores(uri);
+  const opened = await openStores(uri);
+  const stores = options.wrapStores ? options.wrapStores(opened) : opened;
   const clock = new AdjustableClock(options.clock);
   const service = composeService({
     config,
