@@ -81,7 +81,10 @@ export async function startHarness(
   });
   const opened = await openStores(uri);
   const stores = options.wrapStores ? options.wrapStores(opened) : opened;
-  const clock = new AdjustableClock(options.clock);
+  // Frozen unless a test passes a flowing base: `clock.set(t)` then means "it is exactly t", so a test
+  // can stand on the last millisecond of a slot without time slipping past it.
+  const startedAt = new Date();
+  const clock = new AdjustableClock(options.clock ?? { now: () => startedAt });
   const service = composeService({
     config,
     catalog: options.catalog ?? testCatalog,
