@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(__dirname, '..', '..');
+// Run from a scratch directory (so no developer .env is read), loading tsx from this project.
+const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+/** Runs `npm start`'s entry point with exactly this environment (no .env from the repo). */
+function startServer(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', tsx, join(root, 'src', 'server.ts')], {
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', fail);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      done({ code, stderr });
+    });
+  });
+}
+
+async function catalogFile(content: unknown): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'credits-catalog-'));
+  const path = join(dir, 'credits.config.json');
+  await writeFile(path, JSON.stringify(content));
+  return path;
+}
+
+const validCatalog = { plans: [{ id: 'pro', monthlyCredits: 5000, prices: [{ price: 'price_pro_m', months: 1 }] }], topups: [] };
+
+describe('when the configuration is invalid, then start-up fails naming what is wrong', () => {
+  it.each([
+    ['the webhook secret is missing', {}, 'STRIPE_WEBHOOK_SECRET'],
+    ['the port is not a number', { STRIPE_WEBHOOK_SECRET: 'whsec_x', PORT: 'eighty' }, 'PORT'],
+    ['the cron expression is broken', { STRIPE_WEBHOOK_SECRET: 'whsec_x', GRANT_CRON: 'every minute' }, 'GRANT_CRON'],
+    ['production has no MONGODB_URI', { STRIPE_WEBHOOK_SECRET: 'whsec_x', NODE_ENV: 'production' }, 'MONGODB_URI'],
+    ['production asks for the test clock', { STRIPE_WEBHOOK_SECRET: 'whsec_x', NODE_ENV: 'production', MONGODB_URI: 'mongodb://127.0.0.1:1/x', TEST_CLOCK: '1' }, 'TEST_CLOCK'],
+  ])('%s', async (_case, env, named) => {
+    const { code, stderr } = await startServer({ CREDITS_CONFIG: await catalogFile(validCatalog), ...env });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Invalid configuration');
+    expect(stderr).toContain(named);
+  });
+
+  it('a catalog field is wrong', async () => {
+    const broken = { ...validCatalog, plans: [{ id: 'pro', monthlyCredits: 2.5, prices: [{ price: 'price_pro_m', months: 1 }] }] };
+    const { code, stderr } = await startServer({ STRIPE_WEBHOOK_SECRET: 'whsec_x', CREDITS_CONFIG: await catalogFile(broken) });
+    expect(code).toBe(1);
+    expect(stderr).toContain('plans[0].monthlyCredits');
+  });
+
+  it('a secret that fails validation is never echoed', async () => {
+    const { code, stderr } = await startServer({
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+      STRIPE_SECRET_KEY: 'pk_live_this_is_not_a_secret_key_12345',
+      CREDITS_CONFIG: await catalogFile(validCatalog),
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('STRIPE_SECRET_KEY');
+    expect(stderr).not.toContain('pk_live_this_is_not_a_secret_key_12345');
+  });
+});
