@@ -2,6 +2,7 @@ import request from 'supertest';
 import { OLD_WEBHOOK_SECRET, asApp, balanceOf, startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
 import {
+  chargeObject,
   deliver,
   deliverOk,
   invoicePaid,
@@ -119,7 +120,7 @@ describe('POST /webhooks/stripe', () => {
   });
 
   it('when an event type is not acted on, then it answers 200 ignored (Stripe must not retry it)', async () => {
-    const created = event('customer.deleted', { id: stripeId('cus'), object: 'customer', deleted: true }) satisfies Stripe.CustomerDeletedEvent;
+    const created = event('charge.succeeded', chargeObject({ customer: stripeId('cus'), paymentIntent: stripeId('pi'), amount: 500 })) satisfies Stripe.ChargeSucceededEvent;
     const res = await deliver(h.app, created).expect(200);
     expect(res.body).toEqual({ received: true, status: 'ignored' });
   });
