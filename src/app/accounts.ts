@@ -27,6 +27,11 @@ export interface MutateResult<T> {
 }
 
 const MAX_ATTEMPTS = 40;
+/**
+ * A decision older than this is thrown away and made again from a fresh load: the store prunes old
+ * versions after a longer delay, and a writer must never insert a version that pruning removed.
+ */
+const MAX_HOLD_MS = 60_000;
 
 /**
  * The one way an account changes: load → settle to now → decide (pure) → commit if the version is
@@ -47,6 +52,7 @@ export class AccountService {
 
   private async mutateUnlocked<T>(options: MutateOptions<T>): Promise<MutateResult<T>> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const loadedAt = performance.now();
       const stored = await this.accounts.load(options.customer);
       if (!stored && !options.create) {
         throw new DomainError('customer_not_found', `No credits account for customer ${options.customer}.`);
@@ -62,6 +68,7 @@ export class AccountService {
         await this.flush(options.customer, pending);
         return { result, state: draft.state, entries: [] };
       }
+      if (performance.now() - loadedAt > MAX_HOLD_MS) continue;
       const outbox = [...pending, ...draft.entries];
       const committed = await this.accounts.commit({
         expectedVersion: stored?.version ?? null,

@@ -1,55 +1,102 @@
 import type { AccountCommit, AccountStore, StoredAccount } from '../app/ports';
-import type { AccountDoc, Models } from './models';
+import { emptyAccount } from '../domain/account';
+import { systemClock } from '../domain/clock';
+import type { Clock } from '../domain/clock';
+import type { AccountDoc, AccountVersionDoc, Models } from './models';
 import { isDuplicateKeyError } from './mongoErrors';
 
+/**
+ * Versions older than this (in real time) and no longer the latest two are deleted. A writer
+ * holds a loaded version for at most MAX_HOLD_MS (src/app/accounts.ts), far less than this, so
+ * no writer can still be about to insert a version that pruning removed.
+ */
+const PRUNE_AFTER_MS = 10 * 60 * 1000;
+
+function versionId(customer: string, version: number): string {
+  return `${customer}:${version}`;
+}
+
 export class MongoAccountStore implements AccountStore {
-  constructor(private readonly models: Models) {}
+  constructor(
+    private readonly models: Models,
+    /** Real time, for pruning; the service's (test) clock must never decide what is safe to delete. */
+    private readonly realClock: Clock = systemClock,
+  ) {}
 
   async load(customer: string): Promise<StoredAccount | null> {
-    const doc = await this.models.Account.findById(customer).lean<AccountDoc>().exec();
-    if (!doc) return null;
+    const [latest, head] = await Promise.all([
+      this.models.AccountVersion.findOne({ customer }).sort({ version: -1 }).lean<AccountVersionDoc>().exec(),
+      this.models.Account.findById(customer).lean<AccountDoc>().exec(),
+    ]);
+    if (!latest) return null;
+    // A crash between inserting a version and updating the head leaves the head behind: repair it.
+    if (!head || head.version < latest.version) await this.writeHead(latest);
+    // Everything that is not bookkeeping is domain state, so new state fields need no change here.
+    const { _id, customer: _customer, version, outbox, nextDueAt, committedAt, ...fields } = latest;
     return {
       state: {
-        customer: doc._id,
-        externalId: doc.externalId ?? null,
-        balance: doc.balance,
-        seq: doc.seq,
-        buckets: doc.buckets ?? [],
-        terms: doc.terms ?? [],
-        subscriptions: (doc.subscriptions ?? []).map((s) => ({ ...s, pauses: s.pauses ?? [] })),
+        ...emptyAccount(customer),
+        ...fields,
+        subscriptions: (fields.subscriptions ?? []).map((s) => ({ ...s, pauses: s.pauses ?? [] })),
       },
-      version: doc.version,
-      outbox: doc.outbox ?? [],
-      flushedSeq: doc.flushedSeq ?? 0,
+      version,
+      outbox: outbox ?? [],
+      flushedSeq: head?.flushedSeq ?? 0,
     };
   }
 
+  /** Inserting `customer:version+1` succeeds for exactly one writer: that is the whole concurrency control. */
   async commit(commit: AccountCommit): Promise<boolean> {
     const { state } = commit;
-    const fields = {
-      externalId: state.externalId,
-      balance: state.balance,
-      seq: state.seq,
-      buckets: state.buckets,
-      terms: state.terms,
-      subscriptions: state.subscriptions,
+    const version = (commit.expectedVersion ?? 0) + 1;
+    const { customer, ...fields } = state;
+    const doc: AccountVersionDoc = {
+      ...fields,
+      _id: versionId(customer, version),
+      customer,
+      version,
       outbox: commit.outbox,
       nextDueAt: commit.nextDueAt,
+      committedAt: this.realClock.now(),
     };
-    if (commit.expectedVersion === null) {
-      try {
-        await this.models.Account.create({ _id: state.customer, ...fields, version: 1, flushedSeq: 0 });
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
+    try {
+      await this.models.AccountVersion.create(doc);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
     }
-    const result = await this.models.Account.updateOne(
-      { _id: state.customer, version: commit.expectedVersion },
-      { $set: { ...fields, version: commit.expectedVersion + 1 } },
-    ).exec();
-    return result.matchedCount === 1;
+    await this.writeHead(doc);
+    await this.prune(customer, version);
+    return true;
+  }
+
+  /** Moves the head forward (never back) to a committed version; a lost race with a newer head is fine. */
+  private async writeHead(doc: AccountVersionDoc): Promise<void> {
+    try {
+      await this.models.Account.updateOne(
+        { _id: doc.customer, version: { $lt: doc.version } },
+        { $set: { version: doc.version, externalId: doc.externalId, balance: doc.balance, nextDueAt: doc.nextDueAt } },
+        { upsert: true },
+      ).exec();
+    } catch (error) {
+      // The head exists with this version or a newer one: the upsert's insert collided.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  private async prune(customer: string, latest: number): Promise<void> {
+    const cutoff = new Date(this.realClock.now().getTime() - PRUNE_AFTER_MS);
+    await this.models.AccountVersion.deleteMany({ customer, version: { $lt: latest - 1 }, committedAt: { $lt: cutoff } }).exec();
+  }
+
+  async findByPaymentIntent(paymentIntent: string): Promise<string | null> {
+    const doc = await this.models.AccountVersion.findOne(
+      { $or: [{ 'topups.paymentIntent': paymentIntent }, { 'payments.paymentIntent': paymentIntent }] },
+      { customer: 1 },
+    )
+      .lean<{ customer: string }>()
+      .exec();
+    return doc?.customer ?? null;
   }
 
   async markFlushed(customer: string, seq: number): Promise<void> {

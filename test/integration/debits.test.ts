@@ -66,6 +66,27 @@ describe('POST /v1/customers/:customer/debits', () => {
     }
   });
 
+  it('when debits race on two instances sharing one database, then none is lost and none overdraws', async () => {
+    const other = await startHarness({ uri: h.uri, catalog: { ...testCatalog, plans: [...testCatalog.plans, { id: 'tiny', monthlyCredits: 50, trialCredits: 0, prices: [{ price: 'price_tiny_m', months: 1 }] }] } });
+    try {
+      other.clock.set(new Date('2026-03-10T12:00:00Z'));
+      const customer = await customerWith('price_tiny_m');
+      const results = await Promise.all(
+        Array.from({ length: 80 }, (_, i) =>
+          request(i % 2 === 0 ? h.app : other.app).post(`/v1/customers/${customer}/debits`).set(asApp).send({ amount: 1, idempotencyKey: `two-${i}` }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 201)).toHaveLength(50);
+      expect(results.filter((r) => r.status !== 201 && r.status !== 402)).toHaveLength(0);
+      const ledger = await wholeLedger(customer);
+      expect(ledger.filter((e) => e.type === 'debit')).toHaveLength(50);
+      expect(ledger.reduce((sum, e) => sum + e.amount, 0)).toBe(0);
+      expect(await balanceOf(other.app, customer)).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('when a debit is retried with the same key, then it answers 200 with the same body and spends once', async () => {
     const customer = await customerWith('price_pro_m');
     const body = { amount: 30, idempotencyKey: 'render-42', reason: 'video render', metadata: { job: '42' } };

@@ -90,7 +90,7 @@ export async function startHarness(
     catalog: options.catalog ?? testCatalog,
     stores,
     clock,
-    testClock: clock,
+    testClock: config.testClock ? clock : null,
     logger: createLogger(config.logLevel),
   });
   return { app: service.app, service, stores, clock, uri, close: () => stores.close() };
