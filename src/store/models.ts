@@ -3,11 +3,28 @@ import type { Connection, Model } from 'mongoose';
 import type { AccountState, LedgerEntry } from '../domain/account';
 import type { StoredEvent } from '../app/ports';
 
-/** What an account document holds: the domain state plus concurrency and outbox bookkeeping. */
-export interface AccountDoc extends Omit<AccountState, 'customer'> {
+/**
+ * One committed version of an account: the whole domain state plus its ledger outbox. Versions are
+ * only ever inserted, and `_id` = `customer:version` is unique, so inserting version N+1 is an atomic
+ * compare-and-set on any MongoDB-compatible server (FerretDB v1 included, whose conditional updates
+ * are not atomic). See src/store/README.md.
+ */
+export interface AccountVersionDoc extends Omit<AccountState, 'customer'> {
   _id: string;
+  customer: string;
   version: number;
   outbox: LedgerEntry[];
+  nextDueAt: Date | null;
+  /** Real time of the commit (never the test clock): old versions are pruned by it. */
+  committedAt: Date;
+}
+
+/** The head of an account: an index for the sweep and lookups, never the source of truth. */
+export interface AccountDoc {
+  _id: string;
+  version: number;
+  externalId: string | null;
+  balance: number;
   flushedSeq: number;
   nextDueAt: Date | null;
 }
@@ -92,17 +109,77 @@ const subscription = new Schema(
   { _id: false },
 );
 
-const accountSchema = new Schema<AccountDoc>(
+const planChange = new Schema(
+  {
+    id: String,
+    subscriptionId: String,
+    at: Date,
+    plan: String,
+    price: String,
+    monthlyCredits: Number,
+    raisesSlot: Boolean,
+  },
+  { _id: false },
+);
+
+const topup = new Schema(
+  {
+    session: String,
+    bucket: String,
+    paymentIntent: { type: String, default: null },
+    credits: Number,
+    refundClaimed: Number,
+    refundShortfall: Number,
+    disputes: [new Schema({ dispute: String, revoked: Number, shortfall: Number, restored: Boolean }, { _id: false })],
+  },
+  { _id: false },
+);
+
+const payment = new Schema(
+  {
+    paymentIntent: String,
+    charges: [
+      new Schema(
+        { id: String, amount: Number, amountRefunded: Number, invoice: { type: String, default: null } },
+        { _id: false },
+      ),
+    ],
+    disputes: [new Schema({ id: String, charge: { type: String, default: null }, status: String }, { _id: false })],
+  },
+  { _id: false },
+);
+
+const versionSchema = new Schema<AccountVersionDoc>(
   {
     _id: String,
+    customer: { type: String, required: true },
+    version: { type: Number, required: true },
     externalId: { type: String, default: null },
     balance: { type: Number, required: true },
     seq: { type: Number, required: true },
     buckets: [bucket],
     terms: [term],
     subscriptions: [subscription],
-    version: { type: Number, required: true },
+    planChanges: [planChange],
+    topups: [topup],
+    payments: [payment],
     outbox: [outboxEntry],
+    nextDueAt: { type: Date, default: null },
+    committedAt: { type: Date, required: true },
+  },
+  { collection: 'account_versions', versionKey: false, autoIndex: false },
+);
+versionSchema.index({ customer: 1, version: -1 }, { unique: true });
+// Disputes name a payment, not a customer: the account is found by the payment it holds.
+versionSchema.index({ 'topups.paymentIntent': 1 });
+versionSchema.index({ 'payments.paymentIntent': 1 });
+
+const accountSchema = new Schema<AccountDoc>(
+  {
+    _id: String,
+    version: { type: Number, required: true },
+    externalId: { type: String, default: null },
+    balance: { type: Number, default: 0 },
     flushedSeq: { type: Number, default: 0 },
     nextDueAt: { type: Date, default: null },
   },
@@ -138,6 +215,7 @@ eventSchema.index({ status: 1, created: 1 });
 
 export interface Models {
   Account: Model<AccountDoc>;
+  AccountVersion: Model<AccountVersionDoc>;
   Ledger: Model<LedgerDoc>;
   Event: Model<EventDoc>;
 }
@@ -145,6 +223,7 @@ export interface Models {
 export function registerModels(connection: Connection): Models {
   return {
     Account: connection.model<AccountDoc>('Account', accountSchema),
+    AccountVersion: connection.model<AccountVersionDoc>('AccountVersion', versionSchema),
     Ledger: connection.model<LedgerDoc>('LedgerEntry', ledgerSchema),
     Event: connection.model<EventDoc>('StripeEvent', eventSchema),
   };
@@ -152,5 +231,5 @@ export function registerModels(connection: Connection): Models {
 
 /** Indexes are created at start-up, not lazily: the unique ones are what makes effects exactly-once. */
 export async function ensureIndexes(models: Models): Promise<void> {
-  await Promise.all([models.Account.createIndexes(), models.Ledger.createIndexes(), models.Event.createIndexes()]);
+  await Promise.all([models.Account.createIndexes(), models.AccountVersion.createIndexes(), models.Ledger.createIndexes(), models.Event.createIndexes()]);
 }
