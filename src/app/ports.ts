@@ -25,6 +25,8 @@ export interface AccountStore {
   /** Records that entries up to `seq` are in the ledger collection, so the outbox can drop them. */
   markFlushed(customer: string, seq: number): Promise<void>;
   findByExternalId(externalId: string): Promise<string | null>;
+  /** The account holding a top-up or a refund/dispute record of this payment intent. */
+  findByPaymentIntent(paymentIntent: string): Promise<string | null>;
   /** Accounts whose next slot start or expiry is at or before `now`. */
   findDue(now: Date, limit: number): Promise<string[]>;
   /** Every account id, in pages, for whole-ledger checks. */

@@ -62,6 +62,71 @@ export interface SubscriptionState {
   pauses: PauseInterval[];
 }
 
+/**
+ * A plan change of a subscription (customer portal), kept as a fact so that a slot granted later, or an
+ * invoice arriving out of order, reaches the same entitlement (see planChanges.ts).
+ */
+export interface PlanChange {
+  /** `${subscriptionId}:${at ISO}:${price}`: the same change told twice (two events, a redelivery) is one fact. */
+  id: string;
+  subscriptionId: string;
+  /** When the new plan took effect. */
+  at: Date;
+  plan: string;
+  price: string;
+  monthlyCredits: number;
+  /** Paid for (a paid proration, or `upgradeCredits: "immediate"`): raises the slot it falls in. */
+  raisesSlot: boolean;
+}
+
+/** What one dispute of a top-up did, so that winning it restores exactly that. */
+export interface DisputeEffect {
+  dispute: string;
+  revoked: number;
+  shortfall: number;
+  restored: boolean;
+}
+
+/** A granted top-up and what refunds and disputes have taken back from it. */
+export interface TopupRecord {
+  session: string;
+  bucket: string;
+  paymentIntent: string | null;
+  credits: number;
+  /** Credits refunds have claimed so far (taken back + shortfall): refunds are cumulative. */
+  refundClaimed: number;
+  refundShortfall: number;
+  disputes: DisputeEffect[];
+}
+
+export interface ChargeFact {
+  id: string;
+  amount: number;
+  /** The highest amount_refunded seen: Stripe's total, so a stale delivery never lowers it. */
+  amountRefunded: number;
+  /** Only older API shapes name the invoice on the charge; null when unknown. */
+  invoice: string | null;
+}
+
+export type DisputeStatus = 'open' | 'won' | 'lost';
+
+export interface DisputeFact {
+  id: string;
+  charge: string | null;
+  status: DisputeStatus;
+}
+
+/**
+ * What Stripe said about money going back on one payment (by payment intent), kept whether or not
+ * the payment is a known top-up: a refund may arrive before its top-up, and refunds of subscription
+ * invoices are recorded for reports.
+ */
+export interface PaymentRecord {
+  paymentIntent: string;
+  charges: ChargeFact[];
+  disputes: DisputeFact[];
+}
+
 export interface AccountState {
   customer: string;
   externalId: string | null;
@@ -71,6 +136,9 @@ export interface AccountState {
   buckets: Bucket[];
   terms: Term[];
   subscriptions: SubscriptionState[];
+  planChanges: PlanChange[];
+  topups: TopupRecord[];
+  payments: PaymentRecord[];
 }
 
 export type LedgerEntryType = 'grant' | 'raise' | 'debit' | 'expire' | 'revoke' | 'restore' | 'adjust';
@@ -103,7 +171,18 @@ export interface LedgerEntry {
 }
 
 export function emptyAccount(customer: string): AccountState {
-  return { customer, externalId: null, balance: 0, seq: 0, buckets: [], terms: [], subscriptions: [] };
+  return {
+    customer,
+    externalId: null,
+    balance: 0,
+    seq: 0,
+    buckets: [],
+    terms: [],
+    subscriptions: [],
+    planChanges: [],
+    topups: [],
+    payments: [],
+  };
 }
 
 export function cloneAccount(state: AccountState): AccountState {

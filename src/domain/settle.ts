@@ -1,5 +1,6 @@
 import type { AccountState, Bucket, Term } from './account';
 import type { AccountDraft } from './draft';
+import { raiseSlotEntitlement, raisesOfSlot, slotCreditsAtStart } from './planChanges';
 import { slotsOfTerm } from './slots';
 import type { Slot } from './slots';
 
@@ -16,7 +17,7 @@ function wasPausedAt(state: AccountState, subscriptionId: string, instant: Date)
 
 /** Whether a slot of a paid term is ever issued. Pure in the account's history, so deciding it twice agrees. */
 export function slotIsIssued(state: AccountState, term: Term, slot: Slot): boolean {
-  if (term.slotCredits <= 0) return false;
+  if (slotCreditsAtStart(state, term, slot) <= 0) return false;
   // A slot that had ended before its term was paid is not granted (a renewal paid late).
   if (slot.end.getTime() <= term.paidAt.getTime()) return false;
   if (term.stoppedAt && slot.start.getTime() >= term.stoppedAt.getTime()) return false;
@@ -34,7 +35,13 @@ interface DueExpiry {
   at: Date;
   bucketId: string;
 }
-type DueStep = DueGrant | DueExpiry;
+interface DueRaise {
+  kind: 'raise';
+  at: Date;
+  bucketId: string;
+  level: number;
+}
+type DueStep = DueGrant | DueExpiry | DueRaise;
 
 function laterOf(a: Date, b: Date): Date {
   return a.getTime() >= b.getTime() ? a : b;
@@ -53,6 +60,25 @@ function dueGrants(state: AccountState, now: Date): DueGrant[] {
   return due;
 }
 
+/** Paid plan changes inside issued slots (SPEC §3.6); applying one twice is a no-op (raises go by level). */
+function dueRaises(state: AccountState, now: Date): DueRaise[] {
+  const due: DueRaise[] = [];
+  for (const term of state.terms) {
+    for (const slot of slotsOfTerm(term)) {
+      if (slot.start.getTime() > now.getTime()) break;
+      if (!slotIsIssued(state, term, slot)) continue;
+      const bucketId = slotBucketId(term, slot);
+      if (state.buckets.some((b) => b.id === bucketId && b.expired)) continue;
+      const grantedAt = laterOf(slot.start, term.paidAt);
+      for (const raise of raisesOfSlot(state, term, slot)) {
+        if (raise.at.getTime() > now.getTime()) continue;
+        due.push({ kind: 'raise', at: laterOf(raise.at, grantedAt), bucketId, level: raise.level });
+      }
+    }
+  }
+  return due;
+}
+
 function isDueToExpire(bucket: Bucket, now: Date): bucket is Bucket & { expiresAt: Date } {
   return !bucket.expired && bucket.expiresAt !== null && bucket.expiresAt.getTime() <= now.getTime();
 }
@@ -64,7 +90,7 @@ function isDueToExpire(bucket: Bucket, now: Date): bucket is Bucket & { expiresA
  */
 export function settle(draft: AccountDraft, now: Date): void {
   const grants = dueGrants(draft.state, now);
-  const steps: DueStep[] = [...grants];
+  const steps: DueStep[] = [...grants, ...dueRaises(draft.state, now)];
   // Catching up after downtime: a slot that already ended is granted and expired at their own instants.
   for (const grant of grants) {
     if (grant.slot.end.getTime() <= now.getTime()) {
@@ -74,12 +100,15 @@ export function settle(draft: AccountDraft, now: Date): void {
   for (const bucket of draft.state.buckets) {
     if (isDueToExpire(bucket, now)) steps.push({ kind: 'expire', at: bucket.expiresAt, bucketId: bucket.id });
   }
-  // At one instant the old slot ends before the new one begins.
-  const rank = (step: DueStep): number => (step.kind === 'expire' ? 0 : 1);
+  // At one instant the old slot ends before the new one begins, and a slot is granted before it is raised.
+  const rank = (step: DueStep): number => (step.kind === 'expire' ? 0 : step.kind === 'grant' ? 1 : 2);
   steps.sort((a, b) => a.at.getTime() - b.at.getTime() || rank(a) - rank(b));
   for (const step of steps) {
     if (step.kind === 'grant') grantSlot(draft, step);
-    else {
+    else if (step.kind === 'raise') {
+      const bucket = draft.bucket(step.bucketId);
+      if (bucket) raiseSlotEntitlement(draft, bucket, step.level, step.at);
+    } else {
       const bucket = draft.bucket(step.bucketId);
       if (bucket && !bucket.expired) draft.expire(bucket, step.at);
     }
@@ -91,7 +120,7 @@ function grantSlot(draft: AccountDraft, step: DueGrant): void {
   draft.grant({
     id: slotBucketId(term, slot),
     source: 'subscription',
-    granted: term.slotCredits,
+    granted: slotCreditsAtStart(draft.state, term, slot),
     grantedAt: step.at,
     expiresAt: slot.end,
     ref: term.invoiceIds[0] ?? term.id,

@@ -1,5 +1,6 @@
 import type { SubscriptionState, Term } from './account';
 import type { AccountDraft } from './draft';
+import { endOverlappedTerms } from './termOverlap';
 
 export interface PaidTerm {
   subscriptionId: string;
@@ -49,6 +50,7 @@ export function startTerm(draft: AccountDraft, paid: PaidTerm): Term {
     stoppedAt: sub?.endedAt ?? null,
   };
   draft.state.terms.push(term);
+  endOverlappedTerms(draft, term);
   if (!sub) draft.state.subscriptions.push(subscriptionFromTerm(paid));
   draft.touch();
   return term;

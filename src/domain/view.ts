@@ -1,4 +1,5 @@
 import type { AccountState, Bucket, BucketSource, SubscriptionState, Term } from './account';
+import { slotCreditsAtStart } from './planChanges';
 import { slotIsIssued } from './settle';
 import { slotsOfTerm } from './slots';
 import { availableCredits, compareSpendingOrder } from './spend';
@@ -58,7 +59,9 @@ export function nextGrant(state: AccountState, now: Date): { at: Date; credits: 
   const term = latestTerm(state, sub.id);
   if (term) {
     const upcoming = slotsOfTerm(term).find((s) => s.start.getTime() > now.getTime());
-    if (upcoming && slotIsIssued(state, term, upcoming)) return { at: upcoming.start, credits: term.slotCredits };
+    if (upcoming && slotIsIssued(state, term, upcoming)) {
+      return { at: upcoming.start, credits: slotCreditsAtStart(state, term, upcoming) };
+    }
   }
   if (!LIVE_STATUSES.has(sub.status) || sub.cancelAtPeriodEnd) return null;
   const renewal = term?.end ?? sub.termEnd;

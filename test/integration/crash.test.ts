@@ -27,6 +27,7 @@ function crashingAfter(step: Step, crashed: { done: boolean }) {
       commit: (c) => once('accounts.commit', () => stores.accounts.commit(c)),
       markFlushed: (c, seq) => once('accounts.markFlushed', () => stores.accounts.markFlushed(c, seq)),
       findByExternalId: (e) => stores.accounts.findByExternalId(e),
+      findByPaymentIntent: (p) => stores.accounts.findByPaymentIntent(p),
       findDue: (n, l) => stores.accounts.findDue(n, l),
       listCustomers: (a, l) => stores.accounts.listCustomers(a, l),
     };
