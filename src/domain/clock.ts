@@ -5,17 +5,21 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock an admin can set (TEST_CLOCK=1). Time keeps flowing from the instant it was set. */
+/**
+ * A clock an admin can set (TEST_CLOCK=1). It follows its base until set; once set it stands still
+ * at that instant until set again, like a Stripe test clock, so "one millisecond before the boundary"
+ * stays exactly that while a test or a walk-through looks at it.
+ */
 export class AdjustableClock implements Clock {
-  private offsetMs = 0;
+  private fixed: Date | null = null;
 
   constructor(private readonly base: Clock = systemClock) {}
 
   now(): Date {
-    return new Date(this.base.now().getTime() + this.offsetMs);
+    return this.fixed ? new Date(this.fixed.getTime()) : this.base.now();
   }
 
   set(instant: Date): void {
-    this.offsetMs = instant.getTime() - this.base.now().getTime();
+    this.fixed = new Date(instant.getTime());
   }
 }
