@@ -12,6 +12,8 @@ import type { Stores } from './store/connection';
 import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
 import { createWebhookReceiver } from './stripe/webhookReceiver';
 import type { MapContext } from './stripe/mapEvent';
+import { paymentCustomerFinder, stripeLineItemsReader } from './stripe/lookups';
+import type { MapLookups } from './stripe/lookups';
 
 export interface Service {
   app: Express;
@@ -43,7 +45,11 @@ export function composeService(input: {
   const stripe = config.stripeSecretKey
     ? createStripeClient({ secretKey: config.stripeSecretKey, apiUrl: config.stripeApiUrl })
     : createWebhookOnlyClient();
-  const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey) };
+  const lookups: MapLookups = {
+    ...stripeLineItemsReader(stripe),
+    ...paymentCustomerFinder({ stripe, findByPaymentIntent: (pi) => stores.accounts.findByPaymentIntent(pi) }),
+  };
+  const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey), lookups };
   const sweep = (asOf: Date): Promise<RunDueResult> => runDue({ accounts, store: stores.accounts }, asOf);
   const receiveWebhook = createWebhookReceiver({
     stripe,

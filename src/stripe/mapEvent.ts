@@ -1,21 +1,26 @@
 import type Stripe from 'stripe';
 import type { Catalog } from '../domain/catalog';
 import type { MappedEvent } from '../domain/commands';
+import { mapChargeRefunded, mapDispute } from './mapCharge';
+import { mapCheckoutEvent } from './mapCheckout';
 import { mapPaidInvoice } from './mapInvoice';
 import { mapSubscriptionEvent } from './mapSubscription';
-import { externalIdFromMetadata, idOf } from './readers';
+import type { MapLookups } from './lookups';
+import { externalIdFromMetadata } from './readers';
 
 export interface MapContext {
   catalog: Catalog;
   /** true: act only on live events; false: only on test-mode events; null: both. */
   livemode: boolean | null;
+  /** Reads a few events need (payment-link line items, a dispute's customer); a failure is a 500. */
+  lookups: MapLookups;
 }
 
 /**
  * The one place that reads Stripe events: event type → a small function turning the Stripe
  * object into credit commands, or saying why nothing happens.
  */
-export function mapStripeEvent(event: Stripe.Event, context: MapContext): MappedEvent {
+export async function mapStripeEvent(event: Stripe.Event, context: MapContext): Promise<MappedEvent> {
   if (context.livemode !== null && event.livemode !== context.livemode) {
     return { outcome: 'ignored', reason: `livemode ${String(event.livemode)} is not acted on by this deployment` };
   }
@@ -30,22 +35,20 @@ export function mapStripeEvent(event: Stripe.Event, context: MapContext): Mapped
     case 'customer.subscription.resumed':
       return mapSubscriptionEvent(event, context.catalog);
     case 'checkout.session.completed':
-      return mapCheckoutLink(event);
+    case 'checkout.session.async_payment_succeeded':
+    case 'checkout.session.async_payment_failed':
+      return mapCheckoutEvent(event, context.catalog, context.lookups);
+    case 'charge.refunded':
+      return mapChargeRefunded(event, context.lookups);
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed':
+      return mapDispute(event, context.lookups);
     case 'customer.created':
     case 'customer.updated':
       return mapCustomerLink(event);
     default:
       return { outcome: 'ignored', reason: `event type ${event.type} is not acted on` };
   }
-}
-
-/** A subscription checkout links the app's user id to the Stripe customer. */
-function mapCheckoutLink(event: Stripe.CheckoutSessionCompletedEvent): MappedEvent {
-  const session = event.data.object;
-  const customer = idOf(session.customer);
-  const externalId = session.client_reference_id ?? externalIdFromMetadata(session.metadata);
-  if (!customer || !externalId) return { outcome: 'ignored', reason: 'checkout session links no app user' };
-  return { outcome: 'apply', customer, commands: [{ kind: 'link_external_id', externalId }] };
 }
 
 function mapCustomerLink(event: Stripe.CustomerCreatedEvent | Stripe.CustomerUpdatedEvent): MappedEvent {

@@ -9,10 +9,14 @@ import {
   linePrice,
   subscriptionPeriodLine,
   toDate,
+  upgradeProrationLine,
 } from './readers';
 
-/** Billing reasons whose paid invoice starts a term (plan changes come in a later stage). */
-const TERM_REASONS = new Set<string>(['subscription_create', 'subscription_cycle']);
+/**
+ * Billing reasons whose paid invoice starts a term. A `subscription_update` (a plan change) starts
+ * one only when it bills a new cycle (an interval change); otherwise its proration raises the slot.
+ */
+const TERM_REASONS = new Set<string>(['subscription_create', 'subscription_cycle', 'subscription_update']);
 
 /**
  * invoice.paid and invoice.payment_succeeded: a paid subscription invoice starts a term over its
@@ -32,6 +36,7 @@ export function mapPaidInvoice(
   const customer = invoiceCustomer(invoice);
   if (!customer) return { outcome: 'parked', reason: 'invoice has no customer', customer: null };
   const line = subscriptionPeriodLine(invoice);
+  if (!line && invoice.billing_reason === 'subscription_update') return mapPaidUpgrade(event, catalog, { customer, subscriptionId });
   if (!line) return { outcome: 'parked', reason: `invoice ${invoice.id} has no subscription line in the event`, customer };
   const price = linePrice(line);
   const match = price ? findPlanByPrice(catalog, price) : undefined;
@@ -56,6 +61,41 @@ export function mapPaidInvoice(
           start: toDate(line.period.start),
           end: toDate(line.period.end),
           paidAt: invoicePaidAt(invoice, toDate(event.created)),
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * A paid mid-cycle plan change: the positive proration line bills the new plan from the instant of
+ * the change, which is when the slot is raised (`upgradeCredits: "on_payment"`). A downgrade bills
+ * no positive line and raises nothing; its subscription event sets the plan of later slots.
+ */
+function mapPaidUpgrade(
+  event: Stripe.InvoicePaidEvent | Stripe.InvoicePaymentSucceededEvent,
+  catalog: Catalog,
+  ids: { customer: string; subscriptionId: string },
+): MappedEvent {
+  const invoice = event.data.object;
+  const line = upgradeProrationLine(invoice);
+  if (!line) return { outcome: 'ignored', reason: `plan change invoice ${invoice.id} charges for no new plan` };
+  const price = linePrice(line);
+  const match = price ? findPlanByPrice(catalog, price) : undefined;
+  if (!match) return { outcome: 'parked', reason: `unknown price ${price ?? '(none)'} on invoice ${invoice.id}`, customer: ids.customer };
+  return {
+    outcome: 'apply',
+    customer: ids.customer,
+    commands: [
+      {
+        kind: 'record_plan_change',
+        change: {
+          subscriptionId: ids.subscriptionId,
+          at: toDate(line.period.start),
+          plan: match.plan.id,
+          price: match.price,
+          monthlyCredits: match.plan.monthlyCredits,
+          raisesSlot: true,
         },
       },
     ],

@@ -1,8 +1,9 @@
 import type Stripe from 'stripe';
 import type { Catalog } from '../domain/catalog';
 import { findPlanByPrice } from '../domain/catalog';
+import type { PlanMatch } from '../domain/catalog';
 import type { CreditCommand, MappedEvent } from '../domain/commands';
-import { externalIdFromMetadata, idOf, subscriptionPeriod, subscriptionPrice, toDate } from './readers';
+import { externalIdFromMetadata, idOf, previousSubscriptionPrice, subscriptionPeriod, subscriptionPrice, toDate } from './readers';
 
 type SubscriptionEvent =
   | Stripe.CustomerSubscriptionCreatedEvent
@@ -41,7 +42,34 @@ export function mapSubscriptionEvent(event: SubscriptionEvent, catalog: Catalog)
       },
     },
   ];
+  if (event.type === 'customer.subscription.updated') {
+    const change = planChangeCommand(event, catalog, match);
+    if (change) commands.push(change);
+  }
   const externalId = externalIdFromMetadata(subscription.metadata);
   if (externalId) commands.push({ kind: 'link_external_id', externalId });
   return { outcome: 'apply', customer, commands };
+}
+
+/**
+ * A price change told by `previous_attributes`: the plan of later slots either way, and with
+ * `upgradeCredits: "immediate"` a raise of the current slot. An interval change raises nothing:
+ * its invoice starts a new term whose first slot grants the new plan in full.
+ */
+function planChangeCommand(event: Stripe.CustomerSubscriptionUpdatedEvent, catalog: Catalog, current: PlanMatch): CreditCommand | null {
+  const previousPrice = previousSubscriptionPrice(event.data.previous_attributes);
+  if (!previousPrice || previousPrice === current.price) return null;
+  const previous = findPlanByPrice(catalog, previousPrice);
+  const intervalChanged = previous !== undefined && previous.months !== current.months;
+  return {
+    kind: 'record_plan_change',
+    change: {
+      subscriptionId: event.data.object.id,
+      at: toDate(event.created),
+      plan: current.plan.id,
+      price: current.price,
+      monthlyCredits: current.plan.monthlyCredits,
+      raisesSlot: catalog.upgradeCredits === 'immediate' && !intervalChanged,
+    },
+  };
 }

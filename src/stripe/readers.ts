@@ -29,7 +29,7 @@ export function invoiceSubscriptionId(invoice: Stripe.Invoice): string | null {
   return current ?? idOf(legacyField(invoice, 'subscription'));
 }
 
-function isProration(line: Stripe.InvoiceLineItem): boolean {
+export function isProration(line: Stripe.InvoiceLineItem): boolean {
   const details = line.parent?.subscription_item_details ?? line.parent?.invoice_item_details;
   if (details) return details.proration;
   return legacyField(line, 'proration') === true;
@@ -38,6 +38,14 @@ function isProration(line: Stripe.InvoiceLineItem): boolean {
 function isSubscriptionLine(line: Stripe.InvoiceLineItem): boolean {
   if (line.parent) return line.parent.type === 'subscription_item_details';
   return legacyField(line, 'type') === 'subscription';
+}
+
+/**
+ * The line charging for the new plan of a mid-cycle change: a positive proration ("Remaining time on
+ * …"). Its negative twin credits the old plan. Current shape: parent.*_details.proration; older: line.proration.
+ */
+export function upgradeProrationLine(invoice: Stripe.Invoice): Stripe.InvoiceLineItem | null {
+  return invoice.lines.data.find((line) => isProration(line) && line.amount > 0 && linePrice(line) !== null) ?? null;
 }
 
 export function linePrice(line: Stripe.InvoiceLineItem): string | null {
@@ -72,6 +80,22 @@ export function subscriptionPeriod(subscription: Stripe.Subscription): { start: 
   const end = item?.current_period_end ?? legacyField(subscription, 'current_period_end');
   if (typeof start !== 'number' || typeof end !== 'number') return null;
   return { start: toDate(start), end: toDate(end) };
+}
+
+/** The price a subscription had before this update, when `previous_attributes` says it changed. */
+export function previousSubscriptionPrice(previous: Partial<Stripe.Subscription> | undefined): string | null {
+  if (!previous) return null;
+  const items: unknown = previous.items;
+  if (typeof items === 'object' && items !== null && 'data' in items && Array.isArray(items.data)) {
+    const first: unknown = items.data[0];
+    if (typeof first === 'object' && first !== null && 'price' in first) return idOf(first.price);
+  }
+  return idOf(legacyField(previous, 'plan'));
+}
+
+/** Older API versions name the charge's invoice; the current one links them only through InvoicePayment. */
+export function chargeInvoice(charge: Stripe.Charge): string | null {
+  return idOf(legacyField(charge, 'invoice'));
 }
 
 export function externalIdFromMetadata(metadata: Stripe.Metadata | null | undefined): string | null {
