@@ -28,6 +28,10 @@ interface Api {
   deliver(event: object): Promise<string>;
 }
 
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? Object.fromEntries(Object.entries(value)) : {};
+}
+
 function api(base: string): Api {
   const call: Api['call'] = async (method, path, body, auth = APP) => {
     const res = await fetch(`${base}${path}`, {
@@ -35,7 +39,7 @@ function api(base: string): Api {
       headers: { Authorization: auth, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const json: Record<string, unknown> = await res.json();
+    const json = asRecord(await res.json());
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
@@ -51,9 +55,9 @@ function api(base: string): Api {
         headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
         body,
       });
-      const json: { status?: string } = await res.json();
+      const json = asRecord(await res.json());
       if (!res.ok) throw new Error(`webhook → ${res.status} ${JSON.stringify(json)}`);
-      return json.status ?? '?';
+      return String(json.status ?? '?');
     },
   };
 }
