@@ -1,0 +1,177 @@
+import type { AccountState, LedgerEntry } from '../../domain/account';
+import { compareAccount, parkedEventDifference, unbackedGrants } from '../../domain/reconcile';
+import type { Difference, InvariantBreach } from '../../domain/reconcile';
+import type { AccountStore, EventStore, LedgerStore } from '../ports';
+import type { ReconcileSource, StripeRecord } from './source';
+
+export interface ReconcileDeps {
+  source: ReconcileSource;
+  accounts: AccountStore;
+  ledger: LedgerStore;
+  events: EventStore;
+  /** The ledger invariants of one account (src/domain/invariants.ts), as breaches. */
+  checkInvariants: (account: { state: AccountState; ledger: LedgerEntry[] }) => InvariantBreach[];
+}
+
+export interface ReconcileOptions {
+  /** One customer, or every customer we or Stripe know. */
+  customer: string | null;
+  since: Date | null;
+  fix: boolean;
+  /** Called after each customer: how many are done, and how many there are when known. */
+  onProgress?: (progress: { done: number; total: number | null }) => void;
+}
+
+export interface ReconcileReport {
+  customers: number;
+  /** Differences that remain: to fix with `--fix` (`remedy: fix`) or for a person to decide. */
+  differences: Difference[];
+  /** Differences `--fix` repaired in this run (checked again after repairing). */
+  fixed: Difference[];
+}
+
+const PAGE = 200;
+const PARKED_LIMIT = 1000;
+
+/**
+ * Compares Stripe with the ledger, one customer at a time: setup (read Stripe and the account) →
+ * decide (pure: src/domain/reconcile.ts) → apply (`--fix` only: each repairable difference through
+ * the webhook's own path, then decide again to confirm). Parked events come last, so a parked refund
+ * whose top-up was just repaired applies too.
+ */
+export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions): Promise<ReconcileReport> {
+  const report: ReconcileReport = { customers: 0, differences: [], fixed: [] };
+  const total = options.customer ? 1 : null;
+  for await (const customer of customersToCheck(deps, options.customer)) {
+    const outcome = await reconcileCustomer(deps, { customer, since: options.since, fix: options.fix });
+    report.customers += 1;
+    report.differences.push(...outcome.remaining);
+    report.fixed.push(...outcome.fixed);
+    options.onProgress?.({ done: report.customers, total });
+  }
+  const parked = await reconcileParkedEvents(deps, options);
+  report.differences.push(...parked.remaining);
+  report.fixed.push(...parked.fixed);
+  return report;
+}
+
+/**
+ * Our accounts first (in id order, page by page), then Stripe customers we hold no account for:
+ * those may have paid for credits we never granted. Nothing but the current page is held.
+ */
+async function* customersToCheck(deps: ReconcileDeps, only: string | null): AsyncGenerator<string> {
+  if (only) {
+    yield only;
+    return;
+  }
+  let after: string | null = null;
+  for (;;) {
+    const page = await deps.accounts.listCustomers(after, PAGE);
+    yield* page;
+    const last = page[page.length - 1];
+    if (page.length < PAGE || last === undefined) break;
+    after = last;
+  }
+  for await (const customer of deps.source.customers()) {
+    if ((await deps.accounts.load(customer)) === null) yield customer;
+  }
+}
+
+interface CustomerOutcome {
+  remaining: Difference[];
+  fixed: Difference[];
+}
+
+async function reconcileCustomer(deps: ReconcileDeps, input: { customer: string; since: Date | null; fix: boolean }): Promise<CustomerOutcome> {
+  const { customer, since } = input;
+  const records = await deps.source.recordsOf(customer, since);
+  const decide = async (): Promise<Difference[]> => {
+    const account = await readAccount(deps, customer);
+    const facts = [...records];
+    if (account) {
+      for (const ref of unbackedGrants(customer, account.state, records, since)) {
+        const record = await deps.source.recordOf(ref);
+        if (record) facts.push(record);
+      }
+    }
+    const breaches = account ? deps.checkInvariants(account) : [];
+    return compareAccount({ customer, state: account?.state ?? null, ledger: account?.ledger ?? [], facts, since, breaches });
+  };
+  const found = await decide();
+  if (!input.fix || !found.some((d) => d.remedy === 'fix')) return { remaining: found, fixed: [] };
+  for (const d of found) {
+    const record = d.remedy === 'fix' ? recordOf(records, d) : undefined;
+    if (record) await deps.source.apply(record);
+  }
+  return settleAfterFix(found, await decide());
+}
+
+/** What a fix did not repair needs a person: the webhook path already had its say. */
+function settleAfterFix(before: Difference[], after: Difference[]): CustomerOutcome {
+  const key = (d: Difference): string => `${d.kind}|${d.object}`;
+  const still = new Set(after.map(key));
+  const fixed = before.filter((d) => d.remedy === 'fix' && !still.has(key(d)));
+  const remaining = after.map((d) => (d.remedy === 'fix' ? forPerson(d, 'still there after --fix') : d));
+  return { remaining, fixed };
+}
+
+function forPerson(d: Difference, note: string): Difference {
+  return { ...d, remedy: 'person', detail: `${d.detail}; ${note}` };
+}
+
+function recordOf(records: StripeRecord[], d: Difference): StripeRecord | undefined {
+  return d.fact ? records.find((r) => r.kind === d.fact?.kind && r.id === d.fact.id) : undefined;
+}
+
+/** The account as stored, with every ledger entry it has: the ledger plus what its outbox has not copied yet. */
+async function readAccount(deps: ReconcileDeps, customer: string): Promise<{ state: AccountState; ledger: LedgerEntry[] } | null> {
+  const stored = await deps.accounts.load(customer);
+  if (!stored) return null;
+  const ledger = await deps.ledger.all(customer);
+  const ids = new Set(ledger.map((e) => e.id));
+  const unflushed = stored.outbox.filter((e) => !ids.has(e.id));
+  return { state: stored.state, ledger: [...ledger, ...unflushed].sort((a, b) => a.seq - b.seq) };
+}
+
+async function reconcileParkedEvents(deps: ReconcileDeps, options: ReconcileOptions): Promise<CustomerOutcome> {
+  const outcome: CustomerOutcome = { remaining: [], fixed: [] };
+  const parked = await deps.events.listParked(PARKED_LIMIT);
+  for (const event of parked) {
+    if (options.customer && event.customer !== options.customer) continue;
+    const record = await deps.source.recordOfStoredEvent(event);
+    if (!record) {
+      outcome.remaining.push({
+        kind: 'parked_event',
+        customer: event.customer,
+        object: event.id,
+        fact: null,
+        remedy: 'person',
+        detail: `parked event is not a Stripe event this service can read (${event.reason ?? 'no reason'})`,
+        expected: null,
+        actual: null,
+      });
+      continue;
+    }
+    const found = parkedEventDifference(record);
+    if (!options.fix || found.remedy !== 'fix') {
+      outcome.remaining.push(found);
+      continue;
+    }
+    const status = await deps.source.apply(record);
+    if (status === 'parked') outcome.remaining.push(forPerson(found, 'parked again after --fix'));
+    else outcome.fixed.push(found);
+  }
+  if (parked.length === PARKED_LIMIT) {
+    outcome.remaining.push({
+      kind: 'parked_event',
+      customer: null,
+      object: `${PARKED_LIMIT}+ parked events`,
+      fact: null,
+      remedy: 'person',
+      detail: `only the oldest ${PARKED_LIMIT} parked events were read; run \`replay --parked\` and reconcile again`,
+      expected: null,
+      actual: null,
+    });
+  }
+  return outcome;
+}
