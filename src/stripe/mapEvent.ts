@@ -16,6 +16,25 @@ export interface MapContext {
   lookups: MapLookups;
 }
 
+/** The event types the switch below acts on (kept in step with it): what `replay` asks Stripe for. */
+export const ACTED_ON_EVENT_TYPES: Stripe.Event.Type[] = [
+  'invoice.paid',
+  'invoice.payment_succeeded',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'customer.subscription.paused',
+  'customer.subscription.resumed',
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'charge.refunded',
+  'charge.dispute.created',
+  'charge.dispute.closed',
+  'customer.created',
+  'customer.updated',
+];
+
 /**
  * The one place that reads Stripe events: event type → a small function turning the Stripe
  * object into credit commands, or saying why nothing happens.
