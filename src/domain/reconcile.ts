@@ -171,7 +171,8 @@ function compareCommand(customer: string, state: AccountState | null, fact: Stri
       const key = refund.paymentIntent ?? `charge:${refund.charge}`;
       const charge = state?.payments.find((p) => p.paymentIntent === key)?.charges.find((c) => c.id === refund.charge);
       if (charge && charge.amountRefunded >= refund.amountRefunded) return [];
-      return [factDifference(customer, fact, { kind: 'refund_not_applied', detail: 'refund never applied', expected: refund.amountRefunded, actual: charge?.amountRefunded ?? 0 })];
+      const detail = `Stripe refunded ${refund.amountRefunded} of ${refund.amount} (smallest currency unit); ${charge?.amountRefunded ?? 0} recorded here`;
+      return [factDifference(customer, fact, { kind: 'refund_not_applied', detail })];
     }
     case 'record_dispute': {
       const { dispute } = command;
