@@ -8,7 +8,8 @@ import type { AccountState, LedgerEntry } from '../domain/account';
 import type { Stores } from '../store/connection';
 import { createReconcileSource, sdkStripeObjects } from '../stripe/reconcileSource';
 import type { StripeObjects } from '../stripe/reconcileSource';
-import { createEventReplayer } from '../stripe/replay';
+import { createEventReplayer, sdkEventFeed } from '../stripe/replay';
+import type { StripeEventFeed } from '../stripe/replay';
 import type { WebhookReceiverOptions } from '../stripe/webhookReceiver';
 import { UsageError } from './commands/reconcile';
 
@@ -47,7 +48,8 @@ export function reconcileDepsOf(context: StripeToolsContext, objects?: StripeObj
   };
 }
 
-export function eventReplayerOf(context: StripeToolsContext): EventReplayer {
-  requireStripeKey(context);
-  return createEventReplayer({ stripe: context.service.stripe, events: context.stores.events, webhook: webhookPathOf(context) });
+/** `feed` defaults to the SDK; tests pass a fake event log. */
+export function eventReplayerOf(context: StripeToolsContext, feed?: StripeEventFeed): EventReplayer {
+  if (!feed) requireStripeKey(context);
+  return createEventReplayer({ feed: feed ?? sdkEventFeed(context.service.stripe), events: context.stores.events, webhook: webhookPathOf(context) });
 }

@@ -8,8 +8,31 @@ import type { WebhookReceiverOptions } from './webhookReceiver';
 
 const PAGE = 100;
 
+/** Stripe's event log, as replay reads it. */
+export interface StripeEventFeed {
+  /** Events created at or after `since`, of the types the mapping acts on, page by page (newest first). */
+  since(since: Date): AsyncIterable<Stripe.Event>;
+  /** null when Stripe has no such event (or no longer keeps it). */
+  retrieve(id: string): Promise<Stripe.Event | null>;
+}
+
+export function sdkEventFeed(stripe: Stripe): StripeEventFeed {
+  return {
+    // Only the types the mapping acts on: the others would be stored as `ignored` for nothing.
+    since: (since) => stripe.events.list({ created: { gte: Math.floor(since.getTime() / 1000) }, types: ACTED_ON_EVENT_TYPES, limit: PAGE }),
+    async retrieve(id) {
+      try {
+        return await stripe.events.retrieve(id);
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+    },
+  };
+}
+
 export interface ReplayOptions {
-  stripe: Stripe;
+  feed: StripeEventFeed;
   events: EventStore;
   webhook: Pick<WebhookReceiverOptions, 'mapContext' | 'ingest' | 'clock'>;
 }
@@ -31,20 +54,12 @@ export function createEventReplayer(options: ReplayOptions): EventReplayer {
 
   return {
     async *sinceTime(since) {
-      const created = { gte: Math.floor(since.getTime() / 1000) };
-      // Only the types the mapping acts on: the others would be stored as `ignored` for nothing.
-      for await (const event of options.stripe.events.list({ created, types: ACTED_ON_EVENT_TYPES, limit: PAGE })) {
-        yield await apply(event);
-      }
+      for await (const event of options.feed.since(since)) yield await apply(event);
     },
 
     async one(eventId) {
-      try {
-        return await apply(await options.stripe.events.retrieve(eventId));
-      } catch (error) {
-        if (isMissing(error)) return null;
-        throw error;
-      }
+      const event = await options.feed.retrieve(eventId);
+      return event ? apply(event) : null;
     },
 
     // listParked has no cursor: each round asks for the ones already tried plus a page more, until none is new.
