@@ -198,21 +198,17 @@ function listedWithin(since: Date | null, at: Date): boolean {
   return since === null || at.getTime() >= since.getTime();
 }
 
+/** The object exists in Stripe and the webhook path would not credit someone else with it (its price may have left the catalog since). */
+function isOwnObject(fact: StripeFact, customer: string): boolean {
+  return fact.mapped.outcome !== 'apply' || fact.mapped.customer === customer;
+}
+
 function backsTerm(facts: StripeFact[], customer: string, invoiceIds: string[]): boolean {
-  return facts.some(
-    (f) => f.kind === 'invoice' && invoiceIds.includes(f.id) && f.mapped.outcome === 'apply' && f.mapped.customer === customer,
-  );
+  return facts.some((f) => f.kind === 'invoice' && invoiceIds.includes(f.id) && isOwnObject(f, customer));
 }
 
 function backsTopup(facts: StripeFact[], customer: string, session: string): boolean {
-  return facts.some(
-    (f) =>
-      f.kind === 'checkout_session' &&
-      f.id === session &&
-      f.mapped.outcome === 'apply' &&
-      f.mapped.customer === customer &&
-      f.mapped.commands.some((c) => c.kind === 'grant_topup'),
-  );
+  return facts.some((f) => f.kind === 'checkout_session' && f.id === session && isOwnObject(f, customer));
 }
 
 /**
