@@ -6,6 +6,7 @@ export type DomainErrorCode =
   | 'customer_not_found'
   | 'concurrent_update'
   | 'stripe_error'
+  | 'stripe_not_configured'
   | 'not_found'
   | 'clock_disabled'
   | 'invalid_signature';

@@ -14,6 +14,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   concurrent_update: 503,
   clock_disabled: 404,
   stripe_error: 502,
+  // This deployment has no STRIPE_SECRET_KEY: not the caller's fault, and retrying will not help until it is set.
+  stripe_not_configured: 503,
 };
 
 export function sendError(res: Response, status: number, type: string, message: string, extra: Record<string, unknown> = {}): void {

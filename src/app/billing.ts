@@ -1,0 +1,101 @@
+import { findPlanByPrice, findTopupByPrice } from '../domain/catalog';
+import type { Catalog } from '../domain/catalog';
+import { DomainError } from '../domain/errors';
+
+/** Where Stripe's hosted page sends the customer back to. */
+export interface CheckoutUrls {
+  successUrl: string;
+  cancelUrl: string;
+}
+
+export interface SubscriptionCheckoutRequest extends CheckoutUrls {
+  price: string;
+  /** An existing Stripe customer; null lets Checkout create one. */
+  customer: string | null;
+  /** Prefills the email of the customer Checkout creates; with neither, Checkout asks for it. */
+  email: string | null;
+  /** The app's user id, linked to the customer when the webhook arrives (SPEC §3.1). */
+  externalId: string | null;
+}
+
+export interface TopupCheckoutRequest extends CheckoutUrls {
+  customer: string;
+  price: string;
+  quantity: number;
+}
+
+export interface PortalRequest {
+  customer: string;
+  returnUrl: string;
+}
+
+export interface HostedSession {
+  id: string;
+  url: string;
+}
+
+export interface CheckoutLineItem {
+  price: string | null;
+  quantity: number | null;
+}
+
+/**
+ * Stripe's hosted pages and what a Checkout Session sold. Implementations fail only with DomainErrors:
+ * `invalid_request` (Stripe refused a parameter), `customer_not_found`, `stripe_error` (Stripe failed or
+ * was unreachable) or `stripe_not_configured`.
+ */
+export interface BillingGateway {
+  createSubscriptionCheckout(request: SubscriptionCheckoutRequest): Promise<HostedSession>;
+  createTopupCheckout(request: TopupCheckoutRequest): Promise<HostedSession>;
+  createPortalSession(request: PortalRequest): Promise<{ url: string }>;
+  /** Every line item of a session, all pages (payment links carry none of our metadata). */
+  listCheckoutLineItems(sessionId: string): Promise<CheckoutLineItem[]>;
+}
+
+/** One top-up checkout buys at most this many packs: a typo of 10000 should not reach a card. */
+export const MAX_TOPUP_QUANTITY = 1000;
+
+function notConfigured(): Promise<never> {
+  return Promise.reject(
+    new DomainError('stripe_not_configured', 'STRIPE_SECRET_KEY is not set: checkout and the customer portal need it.'),
+  );
+}
+
+/** What a deployment without STRIPE_SECRET_KEY answers (webhooks still work). */
+export const unconfiguredBillingGateway: BillingGateway = {
+  createSubscriptionCheckout: notConfigured,
+  createTopupCheckout: notConfigured,
+  createPortalSession: notConfigured,
+  listCheckoutLineItems: notConfigured,
+};
+
+export interface BillingDeps {
+  catalog: Catalog;
+  billing: BillingGateway;
+}
+
+/** Only catalog prices are sold here, so every checkout this service starts is one its webhooks can credit. */
+export async function startSubscriptionCheckout(deps: BillingDeps, request: SubscriptionCheckoutRequest): Promise<HostedSession> {
+  if (!findPlanByPrice(deps.catalog, request.price)) {
+    throw new DomainError('invalid_request', `price: ${request.price} is not a plan price of the catalog`, { field: 'price' });
+  }
+  return deps.billing.createSubscriptionCheckout(request);
+}
+
+/**
+ * A customer with no credits account yet may buy a top-up: the webhook opens the account. Whether the
+ * customer exists is Stripe's to say (404 customer_not_found from the gateway).
+ */
+export async function startTopupCheckout(deps: BillingDeps, request: TopupCheckoutRequest): Promise<HostedSession> {
+  if (!findTopupByPrice(deps.catalog, request.price)) {
+    throw new DomainError('invalid_request', `price: ${request.price} is not a top-up price of the catalog`, { field: 'price' });
+  }
+  if (!Number.isInteger(request.quantity) || request.quantity < 1 || request.quantity > MAX_TOPUP_QUANTITY) {
+    throw new DomainError('invalid_request', `quantity: must be an integer from 1 to ${MAX_TOPUP_QUANTITY}`, { field: 'quantity' });
+  }
+  return deps.billing.createTopupCheckout(request);
+}
+
+export async function openCustomerPortal(deps: Pick<BillingDeps, 'billing'>, request: PortalRequest): Promise<{ url: string }> {
+  return deps.billing.createPortalSession(request);
+}
