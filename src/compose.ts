@@ -1,6 +1,8 @@
 import type Stripe from 'stripe';
 import type { Express } from 'express';
 import { AccountService } from './app/accounts';
+import { unconfiguredBillingGateway } from './app/billing';
+import type { BillingGateway } from './app/billing';
 import { runDue } from './app/runDue';
 import type { RunDueResult } from './app/runDue';
 import type { AppConfig } from './config';
@@ -9,6 +11,7 @@ import type { AdjustableClock, Clock } from './domain/clock';
 import { createApp } from './http/app';
 import type { Logger } from './logger';
 import type { Stores } from './store/connection';
+import { stripeBillingGateway } from './stripe/billingGateway';
 import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
 import { createWebhookReceiver } from './stripe/webhookReceiver';
 import type { MapContext } from './stripe/mapEvent';
@@ -21,6 +24,7 @@ export interface Service {
   runDue: (asOf: Date) => Promise<RunDueResult>;
   stripe: Stripe;
   mapContext: MapContext;
+  billing: BillingGateway;
 }
 
 /** Which events a deployment acts on follows its key: a live key acts on live events only, a test key on test ones. */
@@ -45,6 +49,7 @@ export function composeService(input: {
   const stripe = config.stripeSecretKey
     ? createStripeClient({ secretKey: config.stripeSecretKey, apiUrl: config.stripeApiUrl })
     : createWebhookOnlyClient();
+  const billing = config.stripeSecretKey ? stripeBillingGateway(stripe) : unconfiguredBillingGateway;
   const lookups: MapLookups = {
     ...stripeLineItemsReader(stripe),
     ...paymentCustomerFinder({ stripe, findByPaymentIntent: (pi) => stores.accounts.findByPaymentIntent(pi) }),
@@ -70,6 +75,8 @@ export function composeService(input: {
     runDue: sweep,
     auth: { apiKeys: config.apiKeys, adminApiKeys: config.adminApiKeys },
     logger: input.logger,
+    catalog: input.catalog,
+    billing,
   });
-  return { app, accounts, runDue: sweep, stripe, mapContext };
+  return { app, accounts, runDue: sweep, stripe, mapContext, billing };
 }

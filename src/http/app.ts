@@ -1,8 +1,10 @@
 import express from 'express';
 import type { Express } from 'express';
 import type { AccountService } from '../app/accounts';
+import type { BillingGateway } from '../app/billing';
 import type { AccountStore, LedgerStore, Ping } from '../app/ports';
 import type { RunDueResult } from '../app/runDue';
+import type { Catalog } from '../domain/catalog';
 import type { AdjustableClock, Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { WebhookReceiver } from '../stripe/webhookReceiver';
@@ -10,6 +12,7 @@ import type { AuthKeys } from './auth';
 import { requireKey } from './auth';
 import { errorHandler, sendError } from './errors';
 import { adminRoutes } from './routes/admin';
+import { checkoutRoutes } from './routes/checkout';
 import { customerRoutes } from './routes/customers';
 
 export interface AppDeps {
@@ -23,6 +26,8 @@ export interface AppDeps {
   runDue: (asOf: Date) => Promise<RunDueResult>;
   auth: AuthKeys;
   logger: Logger;
+  catalog: Catalog;
+  billing: BillingGateway;
 }
 
 const WEBHOOK_BODY_LIMIT = '1mb';
@@ -54,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
   const v1 = express.Router();
   v1.use(express.json({ limit: '100kb' }));
   v1.use('/admin', requireKey(deps.auth, 'admin'), adminRoutes(deps));
-  v1.use(requireKey(deps.auth, 'app'), customerRoutes(deps));
+  v1.use(requireKey(deps.auth, 'app'), customerRoutes(deps), checkoutRoutes(deps));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));
