@@ -39,18 +39,22 @@ export function debitOpKey(idempotencyKey: string): string {
   return `debit:${idempotencyKey}`;
 }
 
-/** Takes credits all-or-nothing in spending order; never leaves a bucket or the balance negative. */
-export function debit(draft: AccountDraft, request: DebitRequest): LedgerEntry {
-  const buckets = spendableBuckets(draft.state, request.at);
+/**
+ * Takes `amount` credits out of the spendable buckets in spending order, all or nothing: either every
+ * credit is taken or nothing changes (insufficient_credits). Never leaves a bucket negative. Debits and
+ * negative adjustments both spend through here, so they can never disagree on order or on what is available.
+ */
+export function takeInSpendingOrder(draft: AccountDraft, amount: number, at: Date): Allocation[] {
+  const buckets = spendableBuckets(draft.state, at);
   const available = buckets.reduce((sum, b) => sum + b.remaining, 0);
-  if (available < request.amount) {
-    throw new DomainError('insufficient_credits', `Balance ${available} is less than the ${request.amount} requested.`, {
+  if (available < amount) {
+    throw new DomainError('insufficient_credits', `Balance ${available} is less than the ${amount} requested.`, {
       balance: available,
-      requested: request.amount,
+      requested: amount,
     });
   }
   const allocations: Allocation[] = [];
-  let left = request.amount;
+  let left = amount;
   for (const bucket of buckets) {
     if (left === 0) break;
     const take = Math.min(bucket.remaining, left);
@@ -58,11 +62,22 @@ export function debit(draft: AccountDraft, request: DebitRequest): LedgerEntry {
     left -= take;
     allocations.push({ bucket: bucket.id, amount: take });
   }
+  return allocations;
+}
+
+/** The bucket an entry names: the one it touched, or null when it spread over several. */
+export function singleBucketOf(allocations: Allocation[]): string | null {
+  return allocations.length === 1 ? (allocations[0]?.bucket ?? null) : null;
+}
+
+/** Takes credits all-or-nothing in spending order; never leaves a bucket or the balance negative. */
+export function debit(draft: AccountDraft, request: DebitRequest): LedgerEntry {
+  const allocations = takeInSpendingOrder(draft, request.amount, request.at);
   return draft.record({
     type: 'debit',
     amount: -request.amount,
     at: request.at,
-    bucket: allocations.length === 1 ? (allocations[0]?.bucket ?? null) : null,
+    bucket: singleBucketOf(allocations),
     ref: request.idempotencyKey,
     opKey: debitOpKey(request.idempotencyKey),
     allocations,
