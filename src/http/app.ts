@@ -12,6 +12,7 @@ import type { AuthKeys } from './auth';
 import { requireKey } from './auth';
 import { errorHandler, sendError } from './errors';
 import { adminRoutes } from './routes/admin';
+import { adjustmentRoutes } from './routes/adjustments';
 import { checkoutRoutes } from './routes/checkout';
 import { customerRoutes } from './routes/customers';
 
@@ -58,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
 
   const v1 = express.Router();
   v1.use(express.json({ limit: '100kb' }));
-  v1.use('/admin', requireKey(deps.auth, 'admin'), adminRoutes(deps));
+  v1.use('/admin', requireKey(deps.auth, 'admin'), adminRoutes(deps), adjustmentRoutes(deps));
   v1.use(requireKey(deps.auth, 'app'), customerRoutes(deps), checkoutRoutes(deps));
   app.use('/v1', v1);
 
