@@ -3,8 +3,8 @@ import pino from 'pino';
 export type Logger = pino.Logger;
 
 /** Structured JSON logs; anything that looks like a secret is redacted wherever it appears. */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'credits' },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -12,5 +12,7 @@ export function createLogger(level: string): Logger {
       paths: ['req.headers.authorization', 'req.headers["stripe-signature"]', '*.secret', '*.apiKey', '*.stripeSecretKey'],
       censor: '[redacted]',
     },
-  });
+  };
+  // The admin CLI logs to stderr: its stdout is the report, which may be JSON for a machine.
+  return destination ? pino(options, destination) : pino(options);
 }
