@@ -15,7 +15,7 @@ import { stripeBillingGateway } from './stripe/billingGateway';
 import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
 import { createWebhookReceiver } from './stripe/webhookReceiver';
 import type { MapContext } from './stripe/mapEvent';
-import { paymentCustomerFinder, stripeLineItemsReader } from './stripe/lookups';
+import { paymentCustomerFinder } from './stripe/lookups';
 import type { MapLookups } from './stripe/lookups';
 
 export interface Service {
@@ -51,7 +51,8 @@ export function composeService(input: {
     : createWebhookOnlyClient();
   const billing = config.stripeSecretKey ? stripeBillingGateway(stripe) : unconfiguredBillingGateway;
   const lookups: MapLookups = {
-    ...stripeLineItemsReader(stripe),
+    // Through the gateway: no key is a stripe_not_configured the mapping parks, not a crash.
+    listCheckoutLineItems: (sessionId) => billing.listCheckoutLineItems(sessionId),
     ...paymentCustomerFinder({ stripe, findByPaymentIntent: (pi) => stores.accounts.findByPaymentIntent(pi) }),
   };
   const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey), lookups };

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
+import { createEventReplayer } from '../../src/stripe/replay';
 import { asApp, balanceOf, startHarness, testCatalog } from '../support/harness';
 import type { Harness } from '../support/harness';
 import {
@@ -127,6 +128,39 @@ describe('top-ups', () => {
       await request(offline.app).get(`/v1/customers/${p.customer}/balance`).set(asApp).expect(404);
     } finally {
       await offline.close();
+    }
+  });
+
+  it('when the deployment has no Stripe key, then a payment-link session is parked (not a 500 Stripe would retry for days) and replay --parked applies it once a key is set', async () => {
+    // stripe-mock's fixture line item (price_1PgafmB7WZ01zgkW02Hf9z6c × 1): sold here, so the replay grants.
+    const catalog = { ...testCatalog, topups: [...testCatalog.topups, { price: 'price_1PgafmB7WZ01zgkW02Hf9z6c', credits: 700 }] };
+    const keyless = await startHarness({ catalog, env: { STRIPE_SECRET_KEY: '' } });
+    const keyed = await startHarness({ catalog, uri: keyless.uri });
+    try {
+      keyless.clock.set(new Date(NOW));
+      keyed.clock.set(new Date(NOW));
+      const p = purchase();
+      const link = completed(p, { metadata: {} });
+      const res = await deliver(keyless.app, link).expect(200);
+      expect(res.body.status).toBe('parked');
+      const stored = await keyless.stores.events.get(link.id);
+      expect(stored?.reason).toContain('needs STRIPE_SECRET_KEY');
+      expect(stored?.reason).toContain('replay --parked');
+      await request(keyless.app).get(`/v1/customers/${p.customer}/balance`).set(asApp).expect(404);
+
+      // What `replay --parked` runs, on a deployment that now has a key.
+      const replayer = createEventReplayer({
+        feed: { async *since() { yield* []; }, retrieve: async () => null },
+        events: keyed.stores.events,
+        webhook: { mapContext: keyed.service.mapContext, ingest: { events: keyed.stores.events, accounts: keyed.service.accounts }, clock: keyed.clock },
+      });
+      const replayed = [];
+      for await (const result of replayer.parked()) replayed.push(result);
+      expect(replayed).toEqual([expect.objectContaining({ id: link.id, status: 'processed' })]);
+      expect(await balanceOf(keyed.app, p.customer)).toBe(700);
+    } finally {
+      await keyed.close();
+      await keyless.close();
     }
   });
 
