@@ -3,8 +3,6 @@ import type { EventReplayer } from '../app/replay';
 import type { Service } from '../compose';
 import type { AppConfig } from '../config';
 import type { Clock } from '../domain/clock';
-import type { InvariantBreach } from '../domain/reconcile';
-import type { AccountState, LedgerEntry } from '../domain/account';
 import type { Stores } from '../store/connection';
 import { createReconcileSource, sdkStripeObjects } from '../stripe/reconcileSource';
 import type { StripeObjects } from '../stripe/reconcileSource';
@@ -19,7 +17,6 @@ export interface StripeToolsContext {
   service: Pick<Service, 'stripe' | 'mapContext' | 'accounts'>;
   stores: Pick<Stores, 'accounts' | 'ledger' | 'events'>;
   clock: Clock;
-  checkInvariants: (account: { state: AccountState; ledger: LedgerEntry[] }) => InvariantBreach[];
 }
 
 function requireStripeKey(context: StripeToolsContext): void {
@@ -44,7 +41,6 @@ export function reconcileDepsOf(context: StripeToolsContext, objects?: StripeObj
     accounts: context.stores.accounts,
     ledger: context.stores.ledger,
     events: context.stores.events,
-    checkInvariants: context.checkInvariants,
   };
 }
 

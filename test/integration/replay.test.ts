@@ -6,7 +6,6 @@ import type { StripeEventFeed } from '../../src/stripe/replay';
 import { checkoutSessionObject, deliverOk, event, invoicePaid, stripeId, topupMetadata } from '../fixtures/stripe';
 import { balanceOf, startHarness, testCatalog } from '../support/harness';
 import type { Harness } from '../support/harness';
-import { checkInvariantsForTests } from '../support/invariants';
 
 function streams() {
   const stdout = { text: '', write: (t: string) => ((stdout.text += t), true) };
@@ -42,7 +41,7 @@ afterEach(async () => {
 
 async function replay(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = streams();
-  const context = { config: { stripeSecretKey: 'sk_test_harness' }, service: h.service, stores: h.stores, clock: h.clock, checkInvariants: checkInvariantsForTests };
+  const context = { config: { stripeSecretKey: 'sk_test_harness' }, service: h.service, stores: h.stores, clock: h.clock };
   const code = await replayCommand(args, { open: async () => eventReplayerOf(context, feed), clock: h.clock, io });
   return { code, out: io.stdout.text, err: io.stderr.text };
 }

@@ -6,7 +6,6 @@ import { sdkStripeObjects } from '../../src/stripe/reconcileSource';
 import { stripeMockUrl } from '../setup/peers';
 import { startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
-import { checkInvariantsForTests } from '../support/invariants';
 
 /**
  * stripe-mock validates every request against Stripe's OpenAPI description and answers with fixture
@@ -34,7 +33,7 @@ afterAll(async () => {
 });
 
 function context() {
-  return { config: { stripeSecretKey: 'sk_test_harness' }, service: h.service, stores: h.stores, clock: h.clock, checkInvariants: checkInvariantsForTests };
+  return { config: { stripeSecretKey: 'sk_test_harness' }, service: h.service, stores: h.stores, clock: h.clock };
 }
 
 describe('reconcile and replay against stripe-mock', () => {

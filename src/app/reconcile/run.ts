@@ -1,6 +1,7 @@
 import type { AccountState, LedgerEntry } from '../../domain/account';
 import { compareAccount, parkedEventDifference, unbackedGrants } from '../../domain/reconcile';
 import type { Difference, InvariantBreach } from '../../domain/reconcile';
+import { checkCustomer } from '../checkLedger';
 import type { AccountStore, EventStore, LedgerStore } from '../ports';
 import type { ReconcileSource, StripeRecord } from './source';
 
@@ -9,8 +10,6 @@ export interface ReconcileDeps {
   accounts: AccountStore;
   ledger: LedgerStore;
   events: EventStore;
-  /** The ledger invariants of one account (src/domain/invariants.ts), as breaches. */
-  checkInvariants: (account: { state: AccountState; ledger: LedgerEntry[] }) => InvariantBreach[];
 }
 
 export interface ReconcileOptions {
@@ -114,7 +113,7 @@ async function reconcileCustomer(deps: ReconcileDeps, input: { customer: string;
         if (record) facts.push(record);
       }
     }
-    const breaches = account ? deps.checkInvariants(account) : [];
+    const breaches = account ? await invariantBreaches(deps, customer) : [];
     return compareAccount({ customer, state: account?.state ?? null, ledger: account?.ledger ?? [], facts, since, breaches });
   };
   const found = await decide();
@@ -141,6 +140,12 @@ function forPerson(d: Difference, note: string): Difference {
 
 function recordOf(records: StripeRecord[], d: Difference): StripeRecord | undefined {
   return d.fact ? records.find((r) => r.kind === d.fact?.kind && r.id === d.fact.id) : undefined;
+}
+
+/** The ledger invariants (src/domain/invariants.ts), read so that a commit landing mid-read is not taken for a breach. */
+async function invariantBreaches(deps: ReconcileDeps, customer: string): Promise<InvariantBreach[]> {
+  const check = await checkCustomer(deps, customer);
+  return (check?.breaches ?? []).map((b) => ({ object: b.object, detail: `${b.kind}: ${b.detail}` }));
 }
 
 /** The account as stored, with every ledger entry it has: the ledger plus what its outbox has not copied yet. */
