@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startFerretDb } from './ferretdb';
@@ -28,7 +28,7 @@ export async function startEmbeddedMongo(options: { projectRoot: string; log: Lo
       uri: server.uri,
       dataDir,
     });
-    return { ...server, kind: 'ferretdb' };
+    return announced(projectRoot, { ...server, kind: 'ferretdb' });
   } catch (err) {
     if (!(err instanceof PeerToolsInstallError)) throw err;
     installError = err;
@@ -40,13 +40,50 @@ export async function startEmbeddedMongo(options: { projectRoot: string; log: Lo
       uri: memoryServer.uri,
       reason: String(installError),
     });
-    return memoryServer;
+    return announced(projectRoot, memoryServer);
   }
   throw new Error(
     'MONGODB_URI is not set and no embedded MongoDB-compatible server is available. ' +
       'Set MONGODB_URI to a MongoDB server, or install Go 1.24+ so FerretDB can be built.\n' +
       String(installError),
   );
+}
+
+const announcement = (projectRoot: string): string => join(projectRoot, '.data', 'embedded.json');
+
+/**
+ * The admin CLI must work on the data of a running `npm start`: a second server process on the same
+ * files could not see the first one's writes in time, so the running one says where it listens.
+ */
+async function announced(projectRoot: string, server: EmbeddedMongo): Promise<EmbeddedMongo> {
+  const file = announcement(projectRoot);
+  await writeFile(file, JSON.stringify({ uri: server.uri, pid: process.pid }));
+  return {
+    ...server,
+    stop: async () => {
+      await rm(file, { force: true });
+      await server.stop();
+    },
+  };
+}
+
+/** The URI of the embedded server a live `npm start` of this project announced, if any. */
+export async function runningEmbeddedUri(projectRoot: string): Promise<string | null> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(announcement(projectRoot), 'utf8'));
+  } catch {
+    return null; // none, or half-written by a server that is starting
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('uri' in parsed) || !('pid' in parsed)) return null;
+  const { uri, pid } = parsed;
+  if (typeof uri !== 'string' || typeof pid !== 'number') return null;
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether the process exists
+  } catch {
+    return null;
+  }
+  return uri;
 }
 
 interface MemoryServerModule {
