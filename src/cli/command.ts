@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import type { Service } from '../compose';
+import type { AppConfig } from '../config';
+import type { Catalog } from '../domain/catalog';
+import type { Clock } from '../domain/clock';
+import type { Stores } from '../store/connection';
+import { UsageError } from './commands/reconcile';
+import type { CommandStreams } from './commands/reconcile';
+
+/**
+ * The shape every admin command has, so src/cli/admin.ts is only a table of them. A command parses its
+ * own flags, opens the database only when it needs it (`--help` and usage errors never connect), and
+ * returns its exit status. UsageError → 2 and any other failure → 3 are handled by the runner.
+ */
+export interface AdminCommand {
+  name: string;
+  /** One line for `help`. */
+  summary: string;
+  usage: string;
+  run(argv: string[], deps: CommandDeps): Promise<number>;
+}
+
+export interface CommandDeps {
+  io: CommandStreams;
+  /** Real time: the admin clock (TEST_CLOCK) lives inside the server process, not here. */
+  clock: Clock;
+  /** Config, connection and the composed service, built on first use. */
+  open: () => Promise<AdminContext>;
+}
+
+export interface AdminContext {
+  config: AppConfig;
+  catalog: Catalog;
+  stores: Stores;
+  service: Service;
+  clock: Clock;
+}
+
+export const EXIT = {
+  ok: 0,
+  /** check-ledger found breaches, reconcile found differences, replay parked events. */
+  differences: 1,
+  usage: 2,
+  failure: 3,
+};
+
+export { UsageError };
+export type { CommandStreams };
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** node:util parseArgs, strict, no positionals; its messages already name the unknown or incomplete flag. */
+export function parseFlags<O extends Options>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error));
+  }
+}
+
+/** A Stripe customer id, as every command that names one expects. */
+export function customerFlag(value: string | undefined, required: true): string;
+export function customerFlag(value: string | undefined, required: false): string | null;
+export function customerFlag(value: string | undefined, required: boolean): string | null {
+  if (value === undefined) {
+    if (required) throw new UsageError('--customer cus_… is required');
+    return null;
+  }
+  if (!/^cus_\w+$/.test(value)) throw new UsageError(`--customer must be a Stripe customer id (cus_…), got "${value}"`);
+  return value;
+}
+
+export function writeJson(io: CommandStreams, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

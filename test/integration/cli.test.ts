@@ -1,0 +1,213 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import type { AdminContext } from '../../src/cli/command';
+import { runAdmin } from '../../src/cli/runAdmin';
+import { parseEnv } from '../../src/config';
+import type { AccountVersionDoc, LedgerDoc } from '../../src/store/models';
+import { deliverOk, invoicePaid, stripeId } from '../fixtures/stripe';
+import { APP_KEY, asApp, balanceOf, startHarness, testCatalog, WEBHOOK_SECRET } from '../support/harness';
+import type { Harness } from '../support/harness';
+
+const root = resolve(__dirname, '..', '..');
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let h: Harness;
+
+async function admin(...argv: string[]): Promise<Ran> {
+  const out = { stdout: '', stderr: '' };
+  const io = {
+    stdout: { write: (t: string) => ((out.stdout += t), true) },
+    stderr: { write: (t: string) => ((out.stderr += t), true), isTTY: false },
+  };
+  const context: AdminContext = {
+    config: parseEnv({ STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: 'sk_test_cli', MONGODB_URI: h.uri }),
+    catalog: testCatalog,
+    stores: h.stores,
+    service: h.service,
+    clock: h.clock,
+  };
+  const code = await runAdmin(argv, { io, clock: h.clock, open: async () => context });
+  return { code, ...out };
+}
+
+/** A customer with a month of the monthly plan (seq 1, 5000) and one debit of 100 (seq 2): balance 4900. */
+async function customerWithDebit(): Promise<string> {
+  const customer = stripeId('cus');
+  await deliverOk(h.app, invoicePaid({ customer, subscription: stripeId('sub'), periodStart: '2026-03-01T00:00:00Z', periodEnd: '2026-04-01T00:00:00Z' }));
+  await request(h.app).post(`/v1/customers/${customer}/debits`).set(asApp).send({ amount: 100, idempotencyKey: stripeId('key') }).expect(201);
+  return customer;
+}
+
+/** The breach is made where the truth lives: the latest committed version, or the ledger (src/store/README.md). */
+async function editLatestVersion(customer: string, update: (doc: AccountVersionDoc) => void): Promise<void> {
+  const versions = h.stores.connection.collection<AccountVersionDoc>('account_versions');
+  const [latest] = await versions.find({ customer }).sort({ version: -1 }).limit(1).toArray();
+  if (!latest) throw new Error(`no version of ${customer}`);
+  update(latest);
+  await versions.replaceOne({ _id: latest._id }, latest);
+}
+
+const ledger = () => h.stores.connection.collection<LedgerDoc>('ledger');
+
+async function breachKinds(customer: string): Promise<{ code: number; kinds: string[] }> {
+  const ran = await admin('check-ledger', '--customer', customer, '--json');
+  const report: { breaches: { kind: string }[] } = JSON.parse(ran.stdout);
+  return { code: ran.code, kinds: report.breaches.map((b) => b.kind) };
+}
+
+beforeEach(async () => {
+  h = await startHarness();
+  h.clock.set(new Date('2026-03-15T12:00:00Z'));
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+describe('check-ledger', () => {
+  test('when every account is consistent, then it says so and exits 0', async () => {
+    await customerWithDebit();
+    await customerWithDebit();
+
+    const ran = await admin('check-ledger');
+
+    expect(ran.stdout).toBe('Checked 2 account(s): every invariant holds.\n');
+    expect(ran.code).toBe(0);
+  });
+
+  test.each([
+    ['ledger_sum', async (c: string) => void (await ledger().updateOne({ _id: `${c}:2` }, { $set: { amount: -150 } }))],
+    ['running_sum', async (c: string) => void (await ledger().updateOne({ _id: `${c}:2` }, { $set: { balanceAfter: 1 } }))],
+    [
+      'duplicate_op_key',
+      // The ledger's unique opKey index refuses a copy, so the copy is made in the version's outbox.
+      (c: string) =>
+        editLatestVersion(c, (doc) => {
+          const debit = doc.outbox.find((e) => e.seq === 2) ?? doc.outbox[doc.outbox.length - 1];
+          if (!debit) throw new Error('no outbox entry to copy');
+          doc.outbox.push({ ...debit, id: `${c}:3`, seq: 3, amount: 0, balanceAfter: 4900 });
+          doc.seq = 3;
+        }),
+    ],
+    ['sequence_gap', (c: string) => editLatestVersion(c, (doc) => void (doc.seq += 1))],
+    ['bucket_sum', (c: string) => editLatestVersion(c, (doc) => void (doc.buckets[0]!.remaining -= 100))],
+    ['bucket_out_of_range', (c: string) => editLatestVersion(c, (doc) => void (doc.buckets[0]!.remaining = 6000))],
+    ['expired_bucket_not_empty', (c: string) => editLatestVersion(c, (doc) => void (doc.buckets[0]!.expired = true))],
+  ])('when an account is edited by hand so that %s breaks, then check-ledger names it and exits 1', async (kind, breakIt) => {
+    const healthy = await customerWithDebit();
+    const broken = await customerWithDebit();
+    await breakIt(broken);
+
+    const found = await breachKinds(broken);
+    const all = await admin('check-ledger');
+
+    expect(found.code).toBe(1);
+    expect(found.kinds).toContain(kind);
+    expect(all.code).toBe(1);
+    expect(all.stdout).toContain(`${broken}  ${kind}  `);
+    expect(all.stdout).not.toContain(healthy);
+  });
+});
+
+describe('adjust and balance', () => {
+  test('when an admin grants by hand twice with one key, then it applies once and balance shows it', async () => {
+    const customer = await customerWithDebit();
+
+    const first = await admin('adjust', '--customer', customer, '--amount', '500', '--reason', 'support goodwill', '--idempotency-key', 'ticket-42');
+    const again = await admin('adjust', '--customer', customer, '--amount', '500', '--reason', 'support goodwill', '--idempotency-key', 'ticket-42');
+    const shown = await admin('balance', '--customer', customer, '--json');
+
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Granted 500 credits');
+    expect(again.stdout).toContain('Already applied with this key');
+    expect(JSON.parse(shown.stdout).balance).toBe(5400);
+    expect(await balanceOf(h.app, customer)).toBe(5400);
+    expect(JSON.parse(shown.stdout)).toEqual(JSON.parse(JSON.stringify((await request(h.app).get(`/v1/customers/${customer}/balance`).set(asApp)).body)));
+  });
+
+  test('when a deduction would go below zero, then it is refused with exit 2 and nothing changes', async () => {
+    const customer = await customerWithDebit();
+
+    const ran = await admin('adjust', '--customer', customer, '--amount', '-5000', '--reason', 'chargeback', '--idempotency-key', 'k1');
+
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('insufficient_credits');
+    expect(await balanceOf(h.app, customer)).toBe(4900);
+  });
+
+  test('when the flags are wrong, then the command names the flag, exits 2 and never opens the database', async () => {
+    const cases = [
+      ['adjust', '--customer', 'cus_x', '--amount', '1.5', '--reason', 'r'],
+      ['adjust', '--customer', 'cus_x', '--reason', 'r'],
+      ['balance', '--customer', 'user_1'],
+      ['run-due', '--as-of', '2999-01-01T00:00:00Z'],
+      ['check-ledger', '--bogus'],
+      ['no-such-command'],
+    ];
+    const open = jest.fn();
+    for (const argv of cases) {
+      const io = { stdout: { write: () => true }, stderr: { text: '', write(t: string) { this.text += t; return true; } } };
+      const code = await runAdmin(argv, { io, clock: h.clock, open });
+      expect({ argv, code }).toEqual({ argv, code: 2 });
+      expect(io.stderr.text).toMatch(/--amount|--customer|--as-of|--bogus|Unknown command/);
+    }
+    expect(open).not.toHaveBeenCalled();
+  });
+});
+
+describe('run-due', () => {
+  test('when a past instant is given, then it settles up to it and reports what it did', async () => {
+    const customer = stripeId('cus');
+    h.clock.set(new Date('2026-01-10T00:00:05Z'));
+    await deliverOk(h.app, invoicePaid({ customer, subscription: stripeId('sub'), price: 'price_pro_y', periodStart: '2026-01-10T00:00:00Z', periodEnd: '2027-01-10T00:00:00Z' }));
+    h.clock.set(new Date('2026-03-20T00:00:00Z'));
+
+    const ran = await admin('run-due', '--as-of', '2026-03-11T00:00:00Z', '--json');
+
+    expect(ran.code).toBe(0);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ asOf: '2026-03-11T00:00:00.000Z', granted: 2, expired: 2 });
+  });
+});
+
+describe('npm run admin, spawned as an operator runs it', () => {
+  const run = promisify(execFile);
+  const entry = resolve(root, 'src/cli/admin.ts');
+  const tsx = pathToFileURL(require.resolve('tsx', { paths: [root] })).href;
+
+  async function spawnAdmin(argv: string[], env: Record<string, string>): Promise<Ran> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['--import', tsx, entry, ...argv], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  test('when it runs against the database, then help, usage errors, missing configuration and a check give their exit codes', async () => {
+    const customer = await customerWithDebit();
+    const env = { MONGODB_URI: h.uri, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, API_KEYS: APP_KEY, CREDITS_CONFIG: resolve(root, 'credits.config.json'), LOG_LEVEL: 'warn' };
+
+    const [help, usage, unconfigured, checked, noKey] = await Promise.all([
+      spawnAdmin(['reconcile', '--help'], env),
+      spawnAdmin(['reconcile', '--bogus'], env),
+      spawnAdmin(['check-ledger'], { ...env, STRIPE_WEBHOOK_SECRET: '' }),
+      spawnAdmin(['check-ledger', '--customer', customer], env),
+      spawnAdmin(['reconcile', '--customer', customer], env),
+    ]);
+
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: npm run admin -- reconcile') });
+    expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
+    expect(unconfigured).toMatchObject({ code: 2, stderr: expect.stringContaining('STRIPE_WEBHOOK_SECRET') });
+    expect(checked).toMatchObject({ code: 0, stdout: 'Checked 1 account(s): every invariant holds.\n' });
+    expect(noKey).toMatchObject({ code: 2, stderr: expect.stringContaining('STRIPE_SECRET_KEY') });
+  });
+});
