@@ -10,6 +10,7 @@ import type { Catalog } from './domain/catalog';
 import type { AdjustableClock, Clock } from './domain/clock';
 import { createApp } from './http/app';
 import type { Logger } from './logger';
+import { PrometheusMetrics } from './ops/prometheus';
 import type { Stores } from './store/connection';
 import { stripeBillingGateway } from './stripe/billingGateway';
 import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
@@ -25,6 +26,8 @@ export interface Service {
   stripe: Stripe;
   mapContext: MapContext;
   billing: BillingGateway;
+  /** This service's own metrics registry (never prom-client's global one). */
+  metrics: PrometheusMetrics;
 }
 
 /** Which events a deployment acts on follows its key: a live key acts on live events only, a test key on test ones. */
@@ -43,9 +46,12 @@ export function composeService(input: {
   clock: Clock;
   testClock: AdjustableClock | null;
   logger: Logger;
+  /** Adds Node's process metrics (CPU, memory, event loop) to /metrics: the server does, tests need not. */
+  processMetrics?: boolean;
 }): Service {
   const { config, stores, clock } = input;
-  const accounts = new AccountService(stores.accounts, stores.ledger);
+  const metrics = new PrometheusMetrics({ clock, processMetrics: input.processMetrics ?? false });
+  const accounts = new AccountService(stores.accounts, stores.ledger, metrics);
   const stripe = config.stripeSecretKey
     ? createStripeClient({ secretKey: config.stripeSecretKey, apiUrl: config.stripeApiUrl })
     : createWebhookOnlyClient();
@@ -56,13 +62,13 @@ export function composeService(input: {
     ...paymentCustomerFinder({ stripe, findByPaymentIntent: (pi) => stores.accounts.findByPaymentIntent(pi) }),
   };
   const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey), lookups };
-  const sweep = (asOf: Date): Promise<RunDueResult> => runDue({ accounts, store: stores.accounts }, asOf);
+  const sweep = (asOf: Date): Promise<RunDueResult> => runDue({ accounts, store: stores.accounts, metrics }, asOf);
   const receiveWebhook = createWebhookReceiver({
     stripe,
     secrets: config.webhookSecrets,
     toleranceSeconds: config.webhookToleranceSeconds,
     mapContext,
-    ingest: { events: stores.events, accounts },
+    ingest: { events: stores.events, accounts, metrics },
     clock,
   });
   const app = createApp({
@@ -78,6 +84,8 @@ export function composeService(input: {
     logger: input.logger,
     catalog: input.catalog,
     billing,
+    metrics,
+    scrapeMetrics: () => metrics.scrape(),
   });
-  return { app, accounts, runDue: sweep, stripe, mapContext, billing };
+  return { app, accounts, runDue: sweep, stripe, mapContext, billing, metrics };
 }

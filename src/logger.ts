@@ -2,17 +2,49 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-/** Structured JSON logs; anything that looks like a secret is redacted wherever it appears. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/** Where log lines go: stdout by default; tests pass a sink to read every line. */
+export type LogDestination = pino.DestinationStream;
+
+/**
+ * Errors are logged by name, message, code and stack only. pino's default serializer copies every
+ * enumerable field, and client errors carry request options, headers and raw responses.
+ */
+function errorFields(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = 'code' in error && (typeof error.code === 'string' || typeof error.code === 'number') ? error.code : undefined;
+  return { type: error.name, message: error.message, code, stack: error.stack };
+}
+
+/**
+ * Structured JSON logs. Nothing logs headers or bodies; the redaction below is a second line of
+ * defence should a secret-bearing field ever be passed in by mistake.
+ */
+export function createLogger(level: string, destination?: LogDestination): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'credits' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: { err: errorFields, error: errorFields },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["stripe-signature"]', '*.secret', '*.apiKey', '*.stripeSecretKey'],
+      paths: [
+        'headers.authorization',
+        'headers["stripe-signature"]',
+        '*.headers.authorization',
+        '*.headers["stripe-signature"]',
+        'authorization',
+        'secret',
+        'apiKey',
+        'stripeSecretKey',
+        'webhookSecrets',
+        '*.secret',
+        '*.apiKey',
+        '*.apiKeys',
+        '*.adminApiKeys',
+        '*.stripeSecretKey',
+        '*.webhookSecrets',
+      ],
       censor: '[redacted]',
     },
   };
-  // The admin CLI logs to stderr: its stdout is the report, which may be JSON for a machine.
   return destination ? pino(options, destination) : pino(options);
 }

@@ -4,6 +4,8 @@ import { AccountDraft } from '../domain/draft';
 import { DomainError } from '../domain/errors';
 import { nextDueAt, settle } from '../domain/settle';
 import { KeyedMutex } from './keyedMutex';
+import { noMetrics } from './metrics';
+import type { Metrics } from './metrics';
 import type { AccountStore, LedgerStore, StoredAccount } from './ports';
 
 export interface DecideContext {
@@ -44,6 +46,7 @@ export class AccountService {
   constructor(
     private readonly accounts: AccountStore,
     private readonly ledger: LedgerStore,
+    private readonly metrics: Metrics = noMetrics,
   ) {}
 
   mutate<T>(options: MutateOptions<T>): Promise<MutateResult<T>> {
@@ -77,6 +80,8 @@ export class AccountService {
         nextDueAt: nextDueAt(draft.state, options.now),
       });
       if (committed) {
+        // Counted here and only here: the one place an effect becomes true, whoever retried on the way.
+        this.metrics.entriesCommitted(draft.entries, draft.state.buckets);
         await this.flush(options.customer, outbox);
         return { result, state: draft.state, entries: draft.entries };
       }

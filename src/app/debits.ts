@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../domain/account';
-import { DomainError } from '../domain/errors';
+import { DomainError, isDomainError } from '../domain/errors';
 import { debit, debitOpKey } from '../domain/spend';
 import type { AccountService } from './accounts';
+import type { DebitOutcome as DebitOutcomeLabel, Metrics } from './metrics';
 
 export interface DebitCommand {
   customer: string;
@@ -36,8 +37,35 @@ function receiptOf(entry: LedgerEntry): DebitReceipt {
   };
 }
 
+function outcomeOfError(error: unknown): DebitOutcomeLabel {
+  if (!isDomainError(error)) return 'failed';
+  switch (error.code) {
+    case 'insufficient_credits':
+      return 'insufficient';
+    case 'idempotency_key_reused':
+      return 'conflict';
+    case 'customer_not_found':
+      return 'not_found';
+    case 'invalid_request':
+      return 'invalid';
+    default:
+      return 'failed';
+  }
+}
+
 /** Spends credits all-or-nothing, exactly once per idempotency key. */
-export async function spendCredits(accounts: AccountService, command: DebitCommand): Promise<DebitOutcome> {
+export async function spendCredits(deps: { accounts: AccountService; metrics: Metrics }, command: DebitCommand): Promise<DebitOutcome> {
+  try {
+    const outcome = await spendOnce(deps.accounts, command);
+    deps.metrics.debitRequested(outcome.created ? 'created' : 'replayed');
+    return outcome;
+  } catch (error) {
+    deps.metrics.debitRequested(outcomeOfError(error));
+    throw error;
+  }
+}
+
+async function spendOnce(accounts: AccountService, command: DebitCommand): Promise<DebitOutcome> {
   const requestHash = fingerprint(command);
   const { result } = await accounts.mutate({
     customer: command.customer,

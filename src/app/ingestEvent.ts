@@ -2,6 +2,8 @@ import { applyCommand } from '../domain/commands';
 import type { MappedEvent } from '../domain/commands';
 import { settle } from '../domain/settle';
 import type { AccountService } from './accounts';
+import { noMetrics } from './metrics';
+import type { Metrics } from './metrics';
 import type { EventStore, IncomingEvent } from './ports';
 
 export type WebhookStatus = 'processed' | 'duplicate' | 'ignored' | 'parked';
@@ -9,6 +11,20 @@ export type WebhookStatus = 'processed' | 'duplicate' | 'ignored' | 'parked';
 export interface IngestDeps {
   events: EventStore;
   accounts: AccountService;
+  /** Absent where nobody scrapes (a CLI run): events are then not counted. */
+  metrics?: Metrics;
+}
+
+interface IngestInput {
+  event: IncomingEvent;
+  now: Date;
+  map: () => Promise<MappedEvent> | MappedEvent;
+}
+
+interface IngestOutcome {
+  status: WebhookStatus;
+  customer: string | null;
+  reason: string | null;
 }
 
 /**
@@ -17,10 +33,19 @@ export interface IngestDeps {
  * or a concurrent delivery applies them exactly once. If anything throws, the event stays
  * 'received' and Stripe's retry (or `replay`) finishes it.
  */
-export async function ingestEvent(
-  deps: IngestDeps,
-  input: { event: IncomingEvent; now: Date; map: () => Promise<MappedEvent> | MappedEvent },
-): Promise<{ status: WebhookStatus; customer: string | null; reason: string | null }> {
+export async function ingestEvent(deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> {
+  const metrics = deps.metrics ?? noMetrics;
+  try {
+    const outcome = await applyOnce(deps, input);
+    metrics.eventHandled({ type: input.event.type, outcome: outcome.status });
+    return outcome;
+  } catch (error) {
+    metrics.eventHandled({ type: input.event.type, outcome: 'failed' });
+    throw error;
+  }
+}
+
+async function applyOnce(deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> {
   const { event, now } = input;
   if ((await deps.events.begin(event, now)) === 'done') return { status: 'duplicate', customer: null, reason: null };
   const mapped = await input.map();

@@ -1,10 +1,18 @@
 import type { AccountService } from './accounts';
+import { noMetrics } from './metrics';
+import type { Metrics } from './metrics';
 import type { AccountStore } from './ports';
 
 export interface RunDueResult {
   granted: number;
   expired: number;
   accounts: number;
+}
+
+export interface RunDueDeps {
+  accounts: AccountService;
+  store: AccountStore;
+  metrics?: Metrics;
 }
 
 const BATCH = 200;
@@ -14,7 +22,21 @@ const BATCH = 200;
  * run on several instances at once: each account change is a versioned commit and slot buckets
  * have fixed ids, so a slot is granted once whoever gets there first.
  */
-export async function runDue(deps: { accounts: AccountService; store: AccountStore }, asOf: Date): Promise<RunDueResult> {
+export async function runDue(deps: RunDueDeps, asOf: Date): Promise<RunDueResult> {
+  const metrics = deps.metrics ?? noMetrics;
+  const startedAt = performance.now();
+  const seconds = (): number => (performance.now() - startedAt) / 1000;
+  try {
+    const result = await sweepDue(deps, asOf);
+    metrics.sweepFinished({ ok: true, seconds: seconds(), asOf });
+    return result;
+  } catch (error) {
+    metrics.sweepFinished({ ok: false, seconds: seconds(), asOf });
+    throw error;
+  }
+}
+
+async function sweepDue(deps: RunDueDeps, asOf: Date): Promise<RunDueResult> {
   const result: RunDueResult = { granted: 0, expired: 0, accounts: 0 };
   const seen = new Set<string>();
   for (;;) {

@@ -2,6 +2,7 @@ import express from 'express';
 import type { Express } from 'express';
 import type { AccountService } from '../app/accounts';
 import type { BillingGateway } from '../app/billing';
+import type { Metrics } from '../app/metrics';
 import type { AccountStore, LedgerStore, Ping } from '../app/ports';
 import type { RunDueResult } from '../app/runDue';
 import type { Catalog } from '../domain/catalog';
@@ -11,10 +12,12 @@ import type { WebhookReceiver } from '../stripe/webhookReceiver';
 import type { AuthKeys } from './auth';
 import { requireKey } from './auth';
 import { errorHandler, sendError } from './errors';
+import { requestLogging } from './requestLog';
 import { adminRoutes } from './routes/admin';
 import { adjustmentRoutes } from './routes/adjustments';
 import { checkoutRoutes } from './routes/checkout';
 import { customerRoutes } from './routes/customers';
+import { webhookRoutes } from './routes/webhook';
 
 export interface AppDeps {
   clock: Clock;
@@ -29,14 +32,16 @@ export interface AppDeps {
   logger: Logger;
   catalog: Catalog;
   billing: BillingGateway;
+  metrics: Metrics;
+  /** The Prometheus text of this service's own registry. */
+  scrapeMetrics: () => Promise<{ contentType: string; body: string }>;
 }
-
-const WEBHOOK_BODY_LIMIT = '1mb';
 
 /** Builds the Express app without listening, so tests drive the real app through supertest. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogging(deps.logger));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -45,17 +50,13 @@ export function createApp(deps: AppDeps): Express {
     const ok = await deps.health.ping();
     res.status(ok ? 200 : 503).json({ ok, mongodb: ok ? 'up' : 'down' });
   });
-
-  // The signature covers the exact bytes Stripe sent, so this route must see the raw body.
-  app.post('/webhooks/stripe', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const result = await deps.receiveWebhook(raw, req.header('stripe-signature'));
-    deps.logger.info(
-      { eventId: result.eventId, eventType: result.eventType, customer: result.customer, status: result.status, reason: result.reason },
-      'stripe event',
-    );
-    res.json({ received: true, status: result.status });
+  // Unauthenticated like the probes: counts and durations only, no customer ids or amounts per customer.
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await deps.scrapeMetrics();
+    res.type(contentType).send(body);
   });
+
+  app.use(webhookRoutes(deps));
 
   const v1 = express.Router();
   v1.use(express.json({ limit: '100kb' }));

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { isDomainError } from '../domain/errors';
 import type { DomainErrorCode } from '../domain/errors';
 import type { Logger } from '../logger';
+import { requestLogger } from './requestLog';
 
 /** The only place that chooses an HTTP status for a domain error. */
 const STATUS: Record<DomainErrorCode, number> = {
@@ -30,9 +31,14 @@ function bodyParserStatus(error: unknown): { status: number; type: string } | nu
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
+  return (error: unknown, _req, res, _next) => {
+    const log = requestLogger(res, logger);
     if (isDomainError(error)) {
-      sendError(res, STATUS[error.code], error.code, error.message, error.details);
+      const status = STATUS[error.code];
+      // Only the code and our own details (Stripe's error type and request id): never the cause, which may quote credentials.
+      if (status >= 500) log.warn({ code: error.code, details: error.details }, 'request refused by a dependency');
+      else log.debug({ code: error.code }, error.message);
+      sendError(res, status, error.code, error.message, error.details);
       return;
     }
     const parser = bodyParserStatus(error);
@@ -41,7 +47,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     // A dependency failed (MongoDB, Stripe): 500 so Stripe retries the webhook; nothing was half-applied.
-    logger.error({ err: error, path: req.path }, 'request failed');
+    log.error({ err: error }, 'request failed');
     sendError(res, 500, 'internal_error', 'The request could not be completed; it is safe to retry.');
   };
 }

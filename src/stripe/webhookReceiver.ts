@@ -24,11 +24,14 @@ export interface WebhookResult {
   reason: string | null;
 }
 
-export type WebhookReceiver = (rawBody: Buffer, signature: string | undefined) => Promise<WebhookResult>;
+/** Told as soon as the signature verifies, before the event is applied, so a failure can still be traced to it. */
+export type OnVerified = (event: { id: string; type: string }) => void;
+
+export type WebhookReceiver = (rawBody: Buffer, signature: string | undefined, onVerified?: OnVerified) => Promise<WebhookResult>;
 
 /** Verify → record the event → map → apply. Nothing is stored before the signature verifies. */
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
-  return async (rawBody, signature) => {
+  return async (rawBody, signature, onVerified) => {
     const event = verifyStripeEvent({
       stripe: options.stripe,
       rawBody,
@@ -36,6 +39,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       secrets: options.secrets,
       toleranceSeconds: options.toleranceSeconds,
     });
+    onVerified?.({ id: event.id, type: event.type });
     const outcome = await applyStripeEvent(options, event);
     return { ...outcome, eventId: event.id, eventType: event.type };
   };

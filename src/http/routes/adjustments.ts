@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AccountService } from '../../app/accounts';
 import { adjustCredits } from '../../app/adjustments';
 import type { Clock } from '../../domain/clock';
+import { logCustomerParam } from '../requestLog';
 import { customerParam, idString, isoInstant, parseInput } from '../validate';
 
 export interface AdjustmentRouteDeps {
@@ -24,7 +25,7 @@ const adjustmentBody = z.strictObject({
 
 /** Mounted under /v1/admin: a manual grant (positive) or deduction (negative), exactly once per key. */
 export function adjustmentRoutes(deps: AdjustmentRouteDeps): Router {
-  const router = Router();
+  const router = logCustomerParam(Router());
 
   router.post('/customers/:customer/adjustments', async (req, res) => {
     const customer = customerParam(req.params.customer);

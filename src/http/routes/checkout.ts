@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_TOPUP_QUANTITY, openCustomerPortal, startSubscriptionCheckout, startTopupCheckout } from '../../app/billing';
 import type { BillingGateway } from '../../app/billing';
 import type { Catalog } from '../../domain/catalog';
+import { logCustomerParam } from '../requestLog';
 import { idString, parseInput } from '../validate';
 
 export interface CheckoutRouteDeps {
@@ -37,7 +38,7 @@ const topupBody = z.strictObject({
 const portalBody = z.strictObject({ returnUrl: redirectUrl });
 
 export function checkoutRoutes(deps: CheckoutRouteDeps): Router {
-  const router = Router();
+  const router = logCustomerParam(Router());
 
   router.post('/checkout/subscription', async (req, res) => {
     const body = parseInput(subscriptionBody, req.body, 'body');

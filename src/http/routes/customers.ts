@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import type { AccountService } from '../../app/accounts';
 import { spendCredits } from '../../app/debits';
+import type { Metrics } from '../../app/metrics';
 import type { AccountStore, LedgerStore } from '../../app/ports';
 import { findCustomerByExternalId, readBalance, readLedger } from '../../app/queries';
 import type { LedgerEntry } from '../../domain/account';
 import type { Clock } from '../../domain/clock';
+import { logCustomerParam } from '../requestLog';
 import { customerParam, customerQuery, debitBody, ledgerQuery, parseInput } from '../validate';
 
 export interface CustomerRouteDeps {
@@ -12,6 +14,7 @@ export interface CustomerRouteDeps {
   accounts: AccountService;
   accountStore: AccountStore;
   ledger: LedgerStore;
+  metrics: Metrics;
 }
 
 function publicEntry(e: LedgerEntry): Record<string, unknown> {
@@ -19,7 +22,7 @@ function publicEntry(e: LedgerEntry): Record<string, unknown> {
 }
 
 export function customerRoutes(deps: CustomerRouteDeps): Router {
-  const router = Router();
+  const router = logCustomerParam(Router());
 
   router.get('/customers', async (req, res) => {
     const { externalId } = parseInput(customerQuery, req.query, 'query');
@@ -34,7 +37,7 @@ export function customerRoutes(deps: CustomerRouteDeps): Router {
   router.post('/customers/:customer/debits', async (req, res) => {
     const customer = customerParam(req.params.customer);
     const body = parseInput(debitBody, req.body, 'body');
-    const outcome = await spendCredits(deps.accounts, {
+    const outcome = await spendCredits(deps, {
       customer,
       amount: body.amount,
       idempotencyKey: body.idempotencyKey,

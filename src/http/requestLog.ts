@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler, Response, Router } from 'express';
+import type { Logger } from '../logger';
+
+/** An incoming id is kept only if it cannot smuggle anything into a log line or a header. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** Probes and scrapes arrive every few seconds; their access lines are debug so they do not drown the rest. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+const loggers = new WeakMap<Response, Logger>();
+
+/** The logger of the request this response answers: every line carries its requestId (and what is bound later). */
+export function requestLogger(res: Response, fallback: Logger): Logger {
+  return loggers.get(res) ?? fallback;
+}
+
+/** Adds fields (eventId, customer…) to every later line of this request, the access line included. */
+export function bindLogFields(res: Response, fields: Record<string, string | null>): void {
+  const current = loggers.get(res);
+  const known = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null));
+  if (current && Object.keys(known).length > 0) loggers.set(res, current.child(known));
+}
+
+/**
+ * Gives each request an id (the caller's X-Request-Id if sane, else a new one), returns it in the
+ * X-Request-Id header, and writes one access line when the response is done. The path is logged
+ * without its query string; headers and bodies are never logged (they carry keys and signatures).
+ */
+export function requestLogging(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    loggers.set(res, logger.child({ requestId }));
+    const startedAt = performance.now();
+    const method = req.method;
+    const path = req.path;
+    res.on('close', () => {
+      const fields = {
+        method,
+        path,
+        status: res.statusCode,
+        ms: Math.round((performance.now() - startedAt) * 10) / 10,
+        // false when the client went away before the answer was complete
+        completed: res.writableFinished,
+      };
+      const log = requestLogger(res, logger);
+      if (res.statusCode >= 500) log.warn(fields, 'request');
+      else if (QUIET_PATHS.has(path)) log.debug(fields, 'request');
+      else log.info(fields, 'request');
+    });
+    next();
+  };
+}
+
+/** Puts the `:customer` of a router's paths on every line of the request. */
+export function logCustomerParam(router: Router): Router {
+  router.param('customer', (_req, res, next, customer: unknown) => {
+    if (typeof customer === 'string') bindLogFields(res, { customer });
+    next();
+  });
+  return router;
+}
