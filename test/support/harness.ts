@@ -7,6 +7,7 @@ import type { Catalog } from '../../src/domain/catalog';
 import { AdjustableClock } from '../../src/domain/clock';
 import type { Clock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
+import type { Logger } from '../../src/logger';
 import { openStores } from '../../src/store/connection';
 import type { Stores } from '../../src/store/connection';
 import { stripeMockUrl, testMongoUri } from '../setup/peers';
@@ -65,6 +66,8 @@ export async function startHarness(
     clock?: Clock;
     /** Wraps the real stores, e.g. to inject a crash between two writes. */
     wrapStores?: (stores: Stores) => Stores;
+    /** Where the service logs (e.g. test/support/logCapture.ts); silent by default. */
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
   const uri = options.uri ?? testMongoUri();
@@ -91,7 +94,7 @@ export async function startHarness(
     stores,
     clock,
     testClock: config.testClock ? clock : null,
-    logger: createLogger(config.logLevel),
+    logger: options.logger ?? createLogger(config.logLevel),
   });
   return { app: service.app, service, stores, clock, uri, close: () => stores.close() };
 }
