@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import type { Server } from 'node:http';
 import { composeService } from './compose';
 import { ConfigError, loadConfig } from './config';
 import { AdjustableClock, systemClock } from './domain/clock';
@@ -10,8 +10,14 @@ import { startEmbeddedMongo } from './peers/embedded';
 import { openStores } from './store/connection';
 
 const projectRoot = resolve(__dirname, '..');
+/**
+ * Longer than any webhook or sweep should take, shorter than Kubernetes' default 30 s grace period.
+ * Work cut off at the deadline is safe to lose: an event stays `received` until Stripe's retry, and
+ * a sweep resumes from `nextDueAt` (see src/store/README.md).
+ */
+const SHUTDOWN_DEADLINE_MS = 20_000;
 
-/** The composition root: config, database, service, scheduler, listen, graceful shutdown. */
+/** The composition root: config, database (indexes ensured), service, scheduler, listen, graceful shutdown. */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const { config, catalog } = loadConfig(process.env);
@@ -25,22 +31,34 @@ async function main(): Promise<void> {
     stopEmbedded = embedded.stop;
   }
   const stores = await openStores(uri);
+  logger.info('connected to MongoDB; indexes ensured');
   const testClock = config.testClock ? new AdjustableClock(systemClock) : null;
   if (testClock) logger.warn('TEST_CLOCK=1: the admin clock can move this service in time');
   const clock = testClock ?? systemClock;
-  const service = composeService({ config, catalog, stores, clock, testClock, logger });
+  const service = composeService({ config, catalog, stores, clock, testClock, logger, processMetrics: true });
   const scheduler = startScheduler({ cron: config.grantCron, sweep: () => service.runDue(clock.now()), logger });
-  const server: Server = service.app.listen(config.port, () => logger.info({ port: config.port }, 'listening'));
 
   let stopping = false;
+  const server = createServer((req, res) => {
+    // Once stopping, every answer closes its connection, so a keep-alive client cannot hold shutdown open.
+    if (stopping) res.setHeader('Connection', 'close');
+    // An answer begun before the signal kept its connection alive: close that connection once it is idle.
+    res.on('finish', () => stopping && setImmediate(() => server.closeIdleConnections()));
+    service.app(req, res);
+  });
+  server.listen(config.port, () => logger.info({ port: config.port }, 'listening'));
+
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests and the sweep');
+    logger.info({ signal }, 'shutting down: refusing new connections, finishing in-flight requests and the sweep');
+    setTimeout(() => {
+      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting with work unfinished');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    // close() stops listening and closes idle keep-alive connections; it calls back when the last active one ends.
     const closed = new Promise<void>((done) => server.close(() => done()));
-    server.closeIdleConnections();
-    await closed;
-    await scheduler.stop();
+    await Promise.all([closed, scheduler.stop()]);
     await stores.close();
     if (stopEmbedded) await stopEmbedded();
     logger.info('stopped');
