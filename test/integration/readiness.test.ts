@@ -1,0 +1,34 @@
+import request from 'supertest';
+import { startHarness } from '../support/harness';
+
+describe('start-up and readiness', () => {
+  it('when the service starts on an empty database, then the unique keys and lookups the ledger relies on exist', async () => {
+    const h = await startHarness();
+    try {
+      const indexes = async (collection: string) =>
+        (await h.stores.connection.db!.collection(collection).indexes()).map((i) => ({ key: i.key, unique: i.unique === true }));
+
+      expect(await indexes('account_versions')).toEqual(
+        expect.arrayContaining([{ key: { customer: 1, version: -1 }, unique: true }, { key: { 'topups.paymentIntent': 1 }, unique: false }]),
+      );
+      expect(await indexes('accounts')).toEqual(expect.arrayContaining([{ key: { nextDueAt: 1 }, unique: false }, { key: { externalId: 1 }, unique: false }]));
+      expect(await indexes('ledger')).toEqual(
+        expect.arrayContaining([{ key: { customer: 1, opKey: 1 }, unique: true }, { key: { customer: 1, seq: -1 }, unique: true }]),
+      );
+      expect(await indexes('stripe_events')).toEqual(expect.arrayContaining([{ key: { status: 1, created: 1 }, unique: false }]));
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('when MongoDB answers, then /readyz is 200; once it is unreachable, 503 while /healthz stays 200', async () => {
+    const h = await startHarness();
+    const up = await request(h.app).get('/readyz').expect(200);
+    expect(up.body).toEqual({ ok: true, mongodb: 'up' });
+
+    await h.close();
+    const down = await request(h.app).get('/readyz').expect(503);
+    expect(down.body).toEqual({ ok: false, mongodb: 'down' });
+    await request(h.app).get('/healthz').expect(200);
+  });
+});
