@@ -96,7 +96,7 @@ export class PrometheusMetrics implements Metrics {
     // Series that exist from the start, so `increase(...[1h]) > 0` alerts on the first failure too.
     for (const result of ['ok', 'failed']) this.sweeps.inc({ result }, 0);
     for (const outcome of DEBIT_OUTCOMES) this.debits.inc({ outcome }, 0);
-    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'credits_' });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
   /** The Prometheus text exposition of this service's registry, for GET /metrics. */
