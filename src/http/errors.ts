@@ -35,8 +35,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const log = requestLogger(res, logger);
     if (isDomainError(error)) {
       const status = STATUS[error.code];
-      // Only the code and our own details (Stripe's error type and request id): never the cause, which may quote credentials.
-      if (status >= 500) log.warn({ code: error.code, details: error.details }, 'request refused by a dependency');
+      // The code and our own details only (Stripe's error type and request id), never the cause: Stripe's message may quote a key.
+      if (status >= 500) log.warn({ code: error.code, details: error.details }, 'request not served');
       else log.debug({ code: error.code }, error.message);
       sendError(res, status, error.code, error.message, error.details);
       return;
