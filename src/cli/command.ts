@@ -59,6 +59,16 @@ export function parseFlags<O extends Options>(argv: string[], options: O) {
   }
 }
 
+/** The command's flags plus `--help`/`-h`; null when help was asked for and the usage has been printed. */
+export function parseCommandFlags<O extends Options>(argv: string[], options: O, help: { usage: string; io: CommandStreams }) {
+  const asked = argv.includes('--help') || argv.includes('-h');
+  if (asked) {
+    help.io.stdout.write(help.usage);
+    return null;
+  }
+  return parseFlags(argv, options);
+}
+
 /** A Stripe customer id, as every command that names one expects. */
 export function customerFlag(value: string | undefined, required: true): string;
 export function customerFlag(value: string | undefined, required: false): string | null;

@@ -1,5 +1,5 @@
 import type { AdminCommand } from '../command';
-import { EXIT, UsageError, parseFlags, writeJson } from '../command';
+import { EXIT, UsageError, parseCommandFlags, writeJson } from '../command';
 import { parseInstant } from './reconcile';
 
 const USAGE = `Usage: npm run admin -- run-due [--as-of ISO] [--json]
@@ -17,15 +17,11 @@ export const runDueCommand: AdminCommand = {
   summary: 'issue and expire everything due now (what the scheduler runs)',
   usage: USAGE,
   async run(argv, deps) {
-    const flags = parseFlags(argv, {
+    const flags = parseCommandFlags(argv, {
       'as-of': { type: 'string' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    });
-    if (flags.help) {
-      deps.io.stdout.write(USAGE);
-      return EXIT.ok;
-    }
+    }, { usage: USAGE, io: deps.io });
+    if (!flags) return EXIT.ok;
     const now = deps.clock.now();
     const asOf = flags['as-of'] === undefined ? now : parseInstant('--as-of', flags['as-of']);
     // The same rule as POST /v1/admin/run-due.
