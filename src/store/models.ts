@@ -15,10 +15,8 @@ export interface AccountVersionDoc extends Omit<AccountState, 'customer'> {
   version: number;
   outbox: LedgerEntry[];
   nextDueAt: Date | null;
-  /** Real time of the commit (never the test clock). */
+  /** Real time of the commit (never the test clock): old versions are pruned by it. */
   committedAt: Date;
-  /** Real time at which a version two newer was committed: pruned 10 minutes later. */
-  supersededAt?: Date | null;
 }
 
 /** The head of an account: an index for the sweep and lookups, never the source of truth. */
@@ -168,12 +166,11 @@ const versionSchema = new Schema<AccountVersionDoc>(
     outbox: [outboxEntry],
     nextDueAt: { type: Date, default: null },
     committedAt: { type: Date, required: true },
-    supersededAt: { type: Date, default: null },
   },
   { collection: 'account_versions', versionKey: false, autoIndex: false },
 );
 versionSchema.index({ customer: 1, version: -1 }, { unique: true });
-versionSchema.index({ supersededAt: 1 });
+versionSchema.index({ committedAt: 1 });
 // Disputes name a payment, not a customer: the account is found by the payment it holds.
 versionSchema.index({ 'topups.paymentIntent': 1 });
 versionSchema.index({ 'payments.paymentIntent': 1 });

@@ -67,7 +67,7 @@ test('when a customer has no account, then load answers null without creating an
   expect(await models.Account.countDocuments({ _id: customer }).exec()).toBe(0);
 });
 
-test('when versions were superseded more than ten minutes ago, then a later commit deletes them and keeps the recent ones', async () => {
+test('when versions were followed by two commits more than ten minutes ago, then a later commit deletes them and keeps the recent ones', async () => {
   const customer = stripeId('cus');
   await commitVersions(customer, 5);
   realTime.set(new Date('2026-11-26T10:09:00Z'));
@@ -77,7 +77,7 @@ test('when versions were superseded more than ten minutes ago, then a later comm
   realTime.set(new Date('2026-11-26T10:11:00Z'));
   await commitVersions(customer, 1);
 
-  // v1–v3 were superseded at 10:00 (by v3–v5); v4 at 10:09 and v5 just now are too recent.
+  // v1–v3 were each followed by two commits at 10:00; v4 and v5 by v6 at 10:09 and v7 now: too recent.
   expect(await versionsOf(customer)).toEqual([4, 5, 6, 7]);
   expect((await store.load(customer))?.version).toBe(7);
 });
