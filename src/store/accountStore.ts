@@ -28,9 +28,8 @@ export class MongoAccountStore implements AccountStore {
   ) {}
 
   /**
-   * Every read here is by `_id`: FerretDB v1 on SQLite answers only `_id` lookups without reading the
-   * whole collection (measured: by _id ~3 ms at any size; by customer ~37 µs per stored version), and
-   * MongoDB answers both from an index.
+   * Every read here is by `_id`: FerretDB v1 on SQLite scans for any query, but 5–10× faster by `_id`
+   * than by another field (src/store/README.md, `npm run bench`); MongoDB answers both from an index.
    */
   async load(customer: string): Promise<StoredAccount | null> {
     const head = await this.models.Account.findById(customer).lean<AccountDoc>().exec();
