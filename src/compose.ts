@@ -59,7 +59,7 @@ export function composeService(input: {
   const lookups: MapLookups = {
     // Through the gateway: no key is a stripe_not_configured the mapping parks, not a crash.
     listCheckoutLineItems: (sessionId) => billing.listCheckoutLineItems(sessionId),
-    ...paymentCustomerFinder({ stripe, findByPaymentIntent: (pi) => stores.accounts.findByPaymentIntent(pi) }),
+    ...paymentCustomerFinder({ stripe: config.stripeSecretKey ? stripe : null, findByPaymentIntent: (pi) => stores.accounts.findByPaymentIntent(pi) }),
   };
   const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey), lookups };
   const sweep = (asOf: Date): Promise<RunDueResult> => runDue({ accounts, store: stores.accounts, metrics }, asOf);

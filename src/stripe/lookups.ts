@@ -29,9 +29,13 @@ export function stripeLineItemsReader(stripe: Stripe): CheckoutLineItemsReader {
   };
 }
 
-/** Disputes name a payment, not a customer: look in our accounts first, then ask Stripe for the charge. */
+/**
+ * Disputes name a payment, not a customer: look in our accounts first, then ask Stripe for the charge.
+ * Without a Stripe key (`stripe: null`) the second step is skipped and the event parks for
+ * `replay --parked`, rather than answering 500 to a retry that could never succeed.
+ */
 export function paymentCustomerFinder(deps: {
-  stripe: Stripe;
+  stripe: Stripe | null;
   findByPaymentIntent: (paymentIntent: string) => Promise<string | null>;
 }): PaymentCustomerFinder {
   return {
@@ -40,7 +44,7 @@ export function paymentCustomerFinder(deps: {
         const known = await deps.findByPaymentIntent(paymentIntent);
         if (known) return known;
       }
-      if (!charge) return null;
+      if (!charge || !deps.stripe) return null;
       const found = await deps.stripe.charges.retrieve(charge);
       return idOf(found.customer);
     },

@@ -271,4 +271,17 @@ describe('disputes of top-ups', () => {
     expect((await h.stores.events.get(opened.id))?.reason).toContain('no known customer');
     await request(h.app).get(`/v1/customers/${p.customer}/balance`).set(asApp).expect(404);
   });
+
+  it('when the deployment has no Stripe key and no account holds the disputed payment, then the dispute is parked instead of a 500', async () => {
+    const keyless = await startHarness({ env: { STRIPE_SECRET_KEY: '', STRIPE_API_URL: 'http://127.0.0.1:9' } });
+    try {
+      keyless.clock.set(new Date(NOW));
+      const opened = disputeOpened(purchase(), stripeId('dp'));
+
+      expect(await deliverOk(keyless.app, opened)).toBe('parked');
+      expect((await keyless.stores.events.get(opened.id))?.reason).toContain('no known customer');
+    } finally {
+      await keyless.close();
+    }
+  });
 });
