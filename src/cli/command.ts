@@ -10,8 +10,8 @@ import type { CommandStreams } from './commands/reconcile';
 
 /**
  * The shape every admin command has, so src/cli/admin.ts is only a table of them. A command parses its
- * own flags, opens the database only when it needs it (`--help` and usage errors never connect), and
- * returns its exit status. UsageError → 2 and any other failure → 3 are handled by the runner.
+ * own flags, opens the database only when it needs it (usage errors never connect), and returns its
+ * exit status. `--help`, UsageError → 2 and any other failure → 3 are handled by the runner.
  */
 export interface AdminCommand {
   name: string;
@@ -57,16 +57,6 @@ export function parseFlags<O extends Options>(argv: string[], options: O) {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error));
   }
-}
-
-/** The command's flags plus `--help`/`-h`; null when help was asked for and the usage has been printed. */
-export function parseCommandFlags<O extends Options>(argv: string[], options: O, help: { usage: string; io: CommandStreams }) {
-  const asked = argv.includes('--help') || argv.includes('-h');
-  if (asked) {
-    help.io.stdout.write(help.usage);
-    return null;
-  }
-  return parseFlags(argv, options);
 }
 
 /** A Stripe customer id, as every command that names one expects. */

@@ -47,6 +47,11 @@ export async function runAdmin(argv: string[], deps: CommandDeps): Promise<numbe
     deps.io.stderr.write(`${name === undefined ? 'No command given.' : `Unknown command "${name}".`}\n\n${adminHelp()}`);
     return EXIT.usage;
   }
+  // Every command's --help is its usage, whatever else is on the line: nothing is parsed or opened.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    deps.io.stdout.write(command.usage);
+    return EXIT.ok;
+  }
   try {
     return await command.run(rest, deps);
   } catch (error) {

@@ -163,6 +163,18 @@ describe('adjust and balance', () => {
   });
 });
 
+describe('help', () => {
+  test('when --help is on any command line, then that command prints its usage, exits 0 and never opens the database', async () => {
+    const open = jest.fn();
+    for (const name of ['run-due', 'balance', 'adjust', 'check-ledger', 'reconcile', 'replay']) {
+      const io = { stdout: { text: '', write(t: string) { this.text += t; return true; } }, stderr: { write: () => true } };
+      const code = await runAdmin([name, '--customer', 'cus_x', '--help'], { io, clock: h.clock, open });
+      expect({ name, code, usage: io.stdout.text.startsWith(`Usage: npm run admin -- ${name}`) }).toEqual({ name, code: 0, usage: true });
+    }
+    expect(open).not.toHaveBeenCalled();
+  });
+});
+
 describe('run-due', () => {
   test('when a past instant is given, then it settles up to it and reports what it did', async () => {
     const customer = stripeId('cus');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { adjustCredits } from '../../app/adjustments';
 import type { AdminCommand } from '../command';
-import { EXIT, UsageError, customerFlag, parseCommandFlags, writeJson } from '../command';
+import { EXIT, UsageError, customerFlag, parseFlags, writeJson } from '../command';
 import { parseInstant } from './reconcile';
 
 const USAGE = `Usage: npm run admin -- adjust --customer cus_… --amount N --reason "…" [--idempotency-key K] [--expires-at ISO] [--json]
@@ -55,15 +55,14 @@ export const adjustCommand: AdminCommand = {
   summary: 'grant or take credits by hand, once per idempotency key',
   usage: USAGE,
   async run(argv, deps) {
-    const flags = parseCommandFlags(joinNegativeAmount(argv), {
+    const flags = parseFlags(joinNegativeAmount(argv), {
       customer: { type: 'string' },
       amount: { type: 'string' },
       reason: { type: 'string' },
       'idempotency-key': { type: 'string' },
       'expires-at': { type: 'string' },
       json: { type: 'boolean', default: false },
-    }, { usage: USAGE, io: deps.io });
-    if (!flags) return EXIT.ok;
+    });
     const customer = customerFlag(flags.customer, true);
     const amount = amountOf(flags.amount);
     const reason = textOf('--reason', flags.reason, true) ?? '';

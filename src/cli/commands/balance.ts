@@ -1,7 +1,7 @@
 import { readBalance } from '../../app/queries';
 import type { BalanceView } from '../../domain/view';
 import type { AdminCommand } from '../command';
-import { EXIT, customerFlag, parseCommandFlags, writeJson } from '../command';
+import { EXIT, customerFlag, parseFlags, writeJson } from '../command';
 
 const USAGE = `Usage: npm run admin -- balance --customer cus_… [--json]
 
@@ -39,11 +39,10 @@ export const balanceCommand: AdminCommand = {
   summary: "a customer's balance, buckets, subscription and next grant",
   usage: USAGE,
   async run(argv, deps) {
-    const flags = parseCommandFlags(argv, {
+    const flags = parseFlags(argv, {
       customer: { type: 'string' },
       json: { type: 'boolean', default: false },
-    }, { usage: USAGE, io: deps.io });
-    if (!flags) return EXIT.ok;
+    });
     const customer = customerFlag(flags.customer, true);
     const { service, clock } = await deps.open();
     const view = await readBalance(service.accounts, customer, clock.now());

@@ -1,7 +1,7 @@
 import { checkLedger } from '../../app/checkLedger';
 import type { AccountCheck } from '../../app/checkLedger';
 import type { AdminCommand, CommandStreams } from '../command';
-import { EXIT, customerFlag, parseCommandFlags } from '../command';
+import { EXIT, customerFlag, parseFlags } from '../command';
 
 const USAGE = `Usage: npm run admin -- check-ledger [--customer cus_…] [--json]
 
@@ -64,11 +64,10 @@ export const checkLedgerCommand: AdminCommand = {
   summary: 'verify the ledger invariants for every account',
   usage: USAGE,
   async run(argv, deps) {
-    const flags = parseCommandFlags(argv, {
+    const flags = parseFlags(argv, {
       customer: { type: 'string' },
       json: { type: 'boolean', default: false },
-    }, { usage: USAGE, io: deps.io });
-    if (!flags) return EXIT.ok;
+    });
     const customer = customerFlag(flags.customer, false);
     const { stores } = await deps.open();
     const out = flags.json ? jsonWriter(deps.io) : textWriter(deps.io);

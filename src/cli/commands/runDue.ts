@@ -1,5 +1,5 @@
 import type { AdminCommand } from '../command';
-import { EXIT, UsageError, parseCommandFlags, writeJson } from '../command';
+import { EXIT, UsageError, parseFlags, writeJson } from '../command';
 import { parseInstant } from './reconcile';
 
 const USAGE = `Usage: npm run admin -- run-due [--as-of ISO] [--json]
@@ -17,11 +17,10 @@ export const runDueCommand: AdminCommand = {
   summary: 'issue and expire everything due now (what the scheduler runs)',
   usage: USAGE,
   async run(argv, deps) {
-    const flags = parseCommandFlags(argv, {
+    const flags = parseFlags(argv, {
       'as-of': { type: 'string' },
       json: { type: 'boolean', default: false },
-    }, { usage: USAGE, io: deps.io });
-    if (!flags) return EXIT.ok;
+    });
     const now = deps.clock.now();
     const asOf = flags['as-of'] === undefined ? now : parseInstant('--as-of', flags['as-of']);
     // The same rule as POST /v1/admin/run-due.
