@@ -1,4 +1,5 @@
 import { checkAccount, entriesWithOutbox } from '../domain/invariants';
+import type { AccountState, LedgerEntry } from '../domain/account';
 import type { Breach } from '../domain/invariants';
 import type { AccountStore, LedgerStore } from './ports';
 
@@ -15,23 +16,35 @@ export interface AccountCheck {
 const PAGE = 200;
 const ATTEMPTS = 3;
 
+/** One account as stored: its state, every entry (the ledger plus what the outbox has not copied yet), and its breaches. */
+export interface CheckedAccount {
+  state: AccountState;
+  entries: LedgerEntry[];
+  breaches: Breach[];
+}
+
 /**
- * Checks one account's invariants. The state and the ledger are two reads, so a commit landing between
- * them looks like a breach (entries beyond the state's seq): a breach only counts if the account's
- * version did not move while it was read.
+ * Reads one account and checks its invariants. The state and the ledger are two reads, so a commit
+ * landing between them looks like a breach (entries beyond the state's seq): a breach only counts if
+ * the account's version did not move while it was read.
  */
-export async function checkCustomer(deps: LedgerCheckDeps, customer: string): Promise<AccountCheck | null> {
-  let breaches: Breach[] = [];
+export async function readCheckedAccount(deps: LedgerCheckDeps, customer: string): Promise<CheckedAccount | null> {
+  let checked: CheckedAccount | null = null;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const stored = await deps.accounts.load(customer);
     if (!stored) return null;
-    const ledger = await deps.ledger.all(customer);
-    breaches = checkAccount(stored.state, entriesWithOutbox(ledger, stored.outbox));
-    if (breaches.length === 0) break;
+    const entries = entriesWithOutbox(await deps.ledger.all(customer), stored.outbox);
+    checked = { state: stored.state, entries, breaches: checkAccount(stored.state, entries) };
+    if (checked.breaches.length === 0) break;
     const again = await deps.accounts.load(customer);
     if (again?.version === stored.version) break;
   }
-  return { customer, breaches };
+  return checked;
+}
+
+async function checkCustomer(deps: LedgerCheckDeps, customer: string): Promise<AccountCheck | null> {
+  const checked = await readCheckedAccount(deps, customer);
+  return checked && { customer, breaches: checked.breaches };
 }
 
 /**

@@ -1,7 +1,6 @@
-import type { AccountState, LedgerEntry } from '../../domain/account';
 import { compareAccount, parkedEventDifference, unbackedGrants } from '../../domain/reconcile';
-import type { Difference, InvariantBreach } from '../../domain/reconcile';
-import { checkCustomer } from '../checkLedger';
+import type { Difference } from '../../domain/reconcile';
+import { readCheckedAccount } from '../checkLedger';
 import type { AccountStore, EventStore, LedgerStore } from '../ports';
 import type { ReconcileSource, StripeRecord } from './source';
 
@@ -105,7 +104,7 @@ async function reconcileCustomer(deps: ReconcileDeps, input: { customer: string;
   const { customer, since } = input;
   const records = await deps.source.recordsOf(customer, since);
   const decide = async (): Promise<Difference[]> => {
-    const account = await readAccount(deps, customer);
+    const account = await readCheckedAccount(deps, customer);
     const facts = [...records];
     if (account) {
       for (const ref of unbackedGrants(customer, account.state, records, since)) {
@@ -113,8 +112,8 @@ async function reconcileCustomer(deps: ReconcileDeps, input: { customer: string;
         if (record) facts.push(record);
       }
     }
-    const breaches = account ? await invariantBreaches(deps, customer) : [];
-    return compareAccount({ customer, state: account?.state ?? null, ledger: account?.ledger ?? [], facts, since, breaches });
+    const breaches = (account?.breaches ?? []).map((b) => ({ object: b.object, detail: `${b.kind}: ${b.detail}` }));
+    return compareAccount({ customer, state: account?.state ?? null, ledger: account?.entries ?? [], facts, since, breaches });
   };
   const found = await decide();
   if (!input.fix || !found.some((d) => d.remedy === 'fix')) return { remaining: found, fixed: [] };
@@ -140,22 +139,6 @@ function forPerson(d: Difference, note: string): Difference {
 
 function recordOf(records: StripeRecord[], d: Difference): StripeRecord | undefined {
   return d.fact ? records.find((r) => r.kind === d.fact?.kind && r.id === d.fact.id) : undefined;
-}
-
-/** The ledger invariants (src/domain/invariants.ts), read so that a commit landing mid-read is not taken for a breach. */
-async function invariantBreaches(deps: ReconcileDeps, customer: string): Promise<InvariantBreach[]> {
-  const check = await checkCustomer(deps, customer);
-  return (check?.breaches ?? []).map((b) => ({ object: b.object, detail: `${b.kind}: ${b.detail}` }));
-}
-
-/** The account as stored, with every ledger entry it has: the ledger plus what its outbox has not copied yet. */
-async function readAccount(deps: ReconcileDeps, customer: string): Promise<{ state: AccountState; ledger: LedgerEntry[] } | null> {
-  const stored = await deps.accounts.load(customer);
-  if (!stored) return null;
-  const ledger = await deps.ledger.all(customer);
-  const ids = new Set(ledger.map((e) => e.id));
-  const unflushed = stored.outbox.filter((e) => !ids.has(e.id));
-  return { state: stored.state, ledger: [...ledger, ...unflushed].sort((a, b) => a.seq - b.seq) };
 }
 
 async function reconcileParkedEvents(deps: ReconcileDeps, options: ReconcileOptions): Promise<CustomerOutcome> {
