@@ -16,8 +16,7 @@ import { stripeBillingGateway } from './stripe/billingGateway';
 import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
 import { createWebhookReceiver } from './stripe/webhookReceiver';
 import type { MapContext } from './stripe/mapEvent';
-import { paymentCustomerFinder } from './stripe/lookups';
-import type { MapLookups } from './stripe/lookups';
+import { stripeMapLookups } from './stripe/lookups';
 
 export interface Service {
   app: Express;
@@ -56,11 +55,10 @@ export function composeService(input: {
     ? createStripeClient({ secretKey: config.stripeSecretKey, apiUrl: config.stripeApiUrl })
     : createWebhookOnlyClient();
   const billing = config.stripeSecretKey ? stripeBillingGateway(stripe) : unconfiguredBillingGateway;
-  const lookups: MapLookups = {
-    // Through the gateway: no key is a stripe_not_configured the mapping parks, not a crash.
-    listCheckoutLineItems: (sessionId) => billing.listCheckoutLineItems(sessionId),
-    ...paymentCustomerFinder({ stripe: config.stripeSecretKey ? stripe : null, findByPaymentIntent: (pi) => stores.accounts.findByPaymentIntent(pi) }),
-  };
+  const lookups = stripeMapLookups({
+    stripe: config.stripeSecretKey ? stripe : null,
+    findByPaymentIntent: (paymentIntent) => stores.accounts.findByPaymentIntent(paymentIntent),
+  });
   const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey), lookups };
   const sweep = (asOf: Date): Promise<RunDueResult> => runDue({ accounts, store: stores.accounts, metrics }, asOf);
   const receiveWebhook = createWebhookReceiver({

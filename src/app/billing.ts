@@ -34,13 +34,8 @@ export interface HostedSession {
   url: string;
 }
 
-export interface CheckoutLineItem {
-  price: string | null;
-  quantity: number | null;
-}
-
 /**
- * Stripe's hosted pages and what a Checkout Session sold. Implementations fail only with DomainErrors:
+ * Stripe's hosted pages. Implementations fail only with DomainErrors:
  * `invalid_request` (Stripe refused a parameter), `customer_not_found`, `stripe_error` (Stripe failed or
  * was unreachable) or `stripe_not_configured`.
  */
@@ -48,8 +43,6 @@ export interface BillingGateway {
   createSubscriptionCheckout(request: SubscriptionCheckoutRequest): Promise<HostedSession>;
   createTopupCheckout(request: TopupCheckoutRequest): Promise<HostedSession>;
   createPortalSession(request: PortalRequest): Promise<{ url: string }>;
-  /** Every line item of a session, all pages (payment links carry none of our metadata). */
-  listCheckoutLineItems(sessionId: string): Promise<CheckoutLineItem[]>;
 }
 
 /** One top-up checkout buys at most this many packs: a typo of 10000 should not reach a card. */
@@ -66,7 +59,6 @@ export const unconfiguredBillingGateway: BillingGateway = {
   createSubscriptionCheckout: notConfigured,
   createTopupCheckout: notConfigured,
   createPortalSession: notConfigured,
-  listCheckoutLineItems: notConfigured,
 };
 
 export interface BillingDeps {

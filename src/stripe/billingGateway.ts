@@ -2,7 +2,6 @@ import Stripe from 'stripe';
 import type { BillingGateway, HostedSession } from '../app/billing';
 import { DomainError } from '../domain/errors';
 import { buildPortalSessionParams, buildSubscriptionCheckoutParams, buildTopupCheckoutParams } from './checkoutParams';
-import { stripeLineItemsReader } from './lookups';
 
 /** Stripe's parameter names as our request bodies spell them, so an error names the field the caller sent. */
 const FIELD_OF_PARAM: Record<string, string> = {
@@ -54,7 +53,6 @@ function hosted(session: Stripe.Checkout.Session): HostedSession {
 
 /** The only caller of Stripe's Checkout and customer portal APIs. */
 export function stripeBillingGateway(stripe: Stripe): BillingGateway {
-  const lineItems = stripeLineItemsReader(stripe);
   return {
     async createSubscriptionCheckout(request) {
       return hosted(await calling(() => stripe.checkout.sessions.create(buildSubscriptionCheckoutParams(request))));
@@ -65,9 +63,6 @@ export function stripeBillingGateway(stripe: Stripe): BillingGateway {
     async createPortalSession(request) {
       const session = await calling(() => stripe.billingPortal.sessions.create(buildPortalSessionParams(request)));
       return { url: session.url };
-    },
-    listCheckoutLineItems(sessionId) {
-      return calling(() => lineItems.listCheckoutLineItems(sessionId));
     },
   };
 }

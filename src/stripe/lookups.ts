@@ -3,10 +3,13 @@ import { idOf } from './readers';
 
 /**
  * What mapping a few events needs to ask Stripe or the store. A failure here throws, so the webhook
- * answers 500 and Stripe retries (nothing was applied yet).
+ * answers 500 and Stripe retries (nothing was applied yet). A deployment without a Stripe key cannot ask
+ * Stripe at all, and no retry changes that: the lookups then answer "not known" and the event parks
+ * until `replay --parked` runs with a key.
  */
 export interface CheckoutLineItemsReader {
-  listCheckoutLineItems(sessionId: string): Promise<{ price: string | null; quantity: number | null }[]>;
+  /** Every line item of a session, all pages; null when there is no Stripe key to read them with. */
+  listCheckoutLineItems(sessionId: string): Promise<{ price: string | null; quantity: number | null }[] | null>;
 }
 
 export interface PaymentCustomerFinder {
@@ -16,10 +19,16 @@ export interface PaymentCustomerFinder {
 
 export type MapLookups = CheckoutLineItemsReader & PaymentCustomerFinder;
 
+/** The lookups of the Stripe mapping; `stripe: null` when the deployment has no Stripe key. */
+export function stripeMapLookups(deps: { stripe: Stripe | null; findByPaymentIntent: (paymentIntent: string) => Promise<string | null> }): MapLookups {
+  return { ...stripeLineItemsReader(deps.stripe), ...paymentCustomerFinder(deps) };
+}
+
 /** Line items of a Checkout Session (payment links carry none of our metadata). */
-export function stripeLineItemsReader(stripe: Stripe): CheckoutLineItemsReader {
+function stripeLineItemsReader(stripe: Stripe | null): CheckoutLineItemsReader {
   return {
     async listCheckoutLineItems(sessionId) {
+      if (!stripe) return null;
       const items: { price: string | null; quantity: number | null }[] = [];
       for await (const item of stripe.checkout.sessions.listLineItems(sessionId, { limit: 100 })) {
         items.push({ price: idOf(item.price), quantity: item.quantity });
@@ -29,12 +38,8 @@ export function stripeLineItemsReader(stripe: Stripe): CheckoutLineItemsReader {
   };
 }
 
-/**
- * Disputes name a payment, not a customer: look in our accounts first, then ask Stripe for the charge.
- * Without a Stripe key (`stripe: null`) the second step is skipped and the event parks for
- * `replay --parked`, rather than answering 500 to a retry that could never succeed.
- */
-export function paymentCustomerFinder(deps: {
+/** Disputes name a payment, not a customer: look in our accounts first, then (with a key) ask Stripe for the charge. */
+function paymentCustomerFinder(deps: {
   stripe: Stripe | null;
   findByPaymentIntent: (paymentIntent: string) => Promise<string | null>;
 }): PaymentCustomerFinder {

@@ -2,7 +2,6 @@ import type Stripe from 'stripe';
 import type { Catalog } from '../domain/catalog';
 import { findTopupByPrice } from '../domain/catalog';
 import type { CreditCommand, MappedEvent } from '../domain/commands';
-import { isDomainError } from '../domain/errors';
 import type { CheckoutLineItemsReader } from './lookups';
 import { externalIdFromMetadata, idOf, toDate } from './readers';
 
@@ -37,7 +36,7 @@ export async function mapCheckoutEvent(event: CheckoutEvent, catalog: Catalog, l
   }
   if (!customer) return { outcome: 'parked', reason: `checkout session ${session.id} has no customer`, customer: null };
   const items = ourTopupItems(session.metadata) ?? (await paymentLinkItems(session.id, lineItems));
-  if (items === 'no_stripe_key') {
+  if (items === null) {
     return {
       outcome: 'parked',
       reason: `checkout session ${session.id} has no credits metadata (a payment link): reading its line items needs STRIPE_SECRET_KEY; \`replay --parked\` applies it once the key is set`,
@@ -86,20 +85,8 @@ function ourTopupItems(metadata: Stripe.Metadata | null): TopupItem[] | 'invalid
   return [{ price, quantity }];
 }
 
-/**
- * A payment link's session carries none of our metadata: its line items say what was bought. Without a
- * Stripe key they cannot be read, and no retry by Stripe will change that: the event waits in the parked
- * store. Any other failure is rethrown as a plain error so the webhook answers 500 and Stripe retries
- * (a domain error would choose a status meant for API callers, e.g. 400 for a session Stripe does not know).
- */
-async function paymentLinkItems(sessionId: string, reader: CheckoutLineItemsReader): Promise<TopupItem[] | 'no_stripe_key'> {
-  let items: { price: string | null; quantity: number | null }[];
-  try {
-    items = await reader.listCheckoutLineItems(sessionId);
-  } catch (error) {
-    if (isDomainError(error) && error.code === 'stripe_not_configured') return 'no_stripe_key';
-    if (isDomainError(error)) throw new Error(`reading the line items of checkout session ${sessionId} failed: ${error.message}`, { cause: error });
-    throw error;
-  }
-  return items.flatMap((item) => (item.price ? [{ price: item.price, quantity: item.quantity ?? 1 }] : []));
+/** A payment link's session carries none of our metadata: its line items say what was bought (null: no Stripe key). */
+async function paymentLinkItems(sessionId: string, reader: CheckoutLineItemsReader): Promise<TopupItem[] | null> {
+  const items = await reader.listCheckoutLineItems(sessionId);
+  return items && items.flatMap((item) => (item.price ? [{ price: item.price, quantity: item.quantity ?? 1 }] : []));
 }

@@ -75,8 +75,8 @@ describe('checkout and portal against stripe-mock', () => {
     expect(res.body).toEqual({ url: expect.stringMatching(/^https:\/\//) });
   });
 
-  test('when the gateway lists a session’s line items, then each has a price and a quantity', async () => {
-    const items = await mock.service.billing.listCheckoutLineItems('cs_test_lineitems');
+  test('when the payment-link reader lists a session’s line items, then each has a price and a quantity', async () => {
+    const items = (await mock.service.mapContext.lookups.listCheckoutLineItems('cs_test_lineitems')) ?? [];
 
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((item) => typeof item.price === 'string' && item.price.startsWith('price_'))).toBe(true);
@@ -169,7 +169,7 @@ describe('what the service sends to Stripe', () => {
       return { status: 200, body: { object: 'list', data, has_more: !after, url: req.path } };
     });
 
-    const items = await recorded.service.billing.listCheckoutLineItems('cs_test_paged');
+    const items = await recorded.service.mapContext.lookups.listCheckoutLineItems('cs_test_paged');
 
     expect(items).toEqual([
       { price: 'price_topup_1k', quantity: 2 },
@@ -279,13 +279,13 @@ describe('Stripe failures', () => {
     }
   });
 
-  test('when the deployment has no STRIPE_SECRET_KEY, then checkout answers 503 stripe_not_configured and so does the gateway', async () => {
+  test('when the deployment has no STRIPE_SECRET_KEY, then checkout answers 503 stripe_not_configured and the payment-link reader reads nothing', async () => {
     const keyless = await startHarness({ env: { STRIPE_SECRET_KEY: '' } });
     try {
       const res = await post(keyless, '/v1/checkout/subscription', { price: 'price_pro_m', ...urls }).expect(503);
 
       expect(res.body.error).toMatchObject({ type: 'stripe_not_configured', message: expect.stringContaining('STRIPE_SECRET_KEY') });
-      await expect(keyless.service.billing.listCheckoutLineItems('cs_x')).rejects.toMatchObject({ code: 'stripe_not_configured' });
+      await expect(keyless.service.mapContext.lookups.listCheckoutLineItems('cs_x')).resolves.toBeNull();
     } finally {
       await keyless.close();
     }
@@ -295,6 +295,6 @@ describe('Stripe failures', () => {
     fake.answer(() => ({ status: 500, body: stripeErrorBody('api_error', 'boom') }));
     const gateway = stripeBillingGateway(createStripeClient({ secretKey: 'sk_test_direct', apiUrl: fake.url }));
 
-    await expect(gateway.listCheckoutLineItems('cs_test_boom')).rejects.toMatchObject({ code: 'stripe_error' });
+    await expect(gateway.createPortalSession({ customer: 'cus_x', returnUrl: 'https://app.example' })).rejects.toMatchObject({ code: 'stripe_error' });
   });
 });
