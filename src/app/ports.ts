@@ -31,6 +31,8 @@ export interface AccountStore {
   findDue(now: Date, limit: number): Promise<string[]>;
   /** Every account id, in pages, for whole-ledger checks. */
   listCustomers(after: string | null, limit: number): Promise<string[]>;
+  /** Deletes old versions no writer can still build on. Cheap to call often: the store decides when to scan. */
+  pruneOldVersions(): Promise<void>;
 }
 
 export interface LedgerPage {

@@ -41,7 +41,11 @@ async function sweepDue(deps: RunDueDeps, asOf: Date): Promise<RunDueResult> {
   const seen = new Set<string>();
   for (;;) {
     const due = (await deps.store.findDue(asOf, BATCH)).filter((c) => !seen.has(c));
-    if (due.length === 0) return result;
+    if (due.length === 0) {
+      // Housekeeping rides on the sweep, off the paths a customer waits on.
+      await deps.store.pruneOldVersions();
+      return result;
+    }
     for (const customer of due) {
       seen.add(customer);
       const { entries } = await deps.accounts.mutate({ customer, now: asOf, create: false, decide: () => undefined });

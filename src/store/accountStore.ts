@@ -85,7 +85,6 @@ export class MongoAccountStore implements AccountStore {
       throw error;
     }
     await this.writeHead(doc);
-    await this.prune();
     return true;
   }
 
@@ -105,10 +104,10 @@ export class MongoAccountStore implements AccountStore {
 
   /**
    * At most once a minute, deletes every version followed by two versions committed more than
-   * PRUNE_AFTER_MS ago: no writer still holds a decision based on anything that old. One scan a minute
-   * instead of a write or a scan per commit (on FerretDB both cost in proportion to the collection).
+   * PRUNE_AFTER_MS ago: no writer still holds a decision based on anything that old. The sweep calls it,
+   * so no webhook or debit ever waits for the scan (on FerretDB it costs in proportion to the collection).
    */
-  private async prune(): Promise<void> {
+  async pruneOldVersions(): Promise<void> {
     const now = this.realClock.now().getTime();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;

@@ -1,8 +1,11 @@
 import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
+import { AccountService } from '../../src/app/accounts';
+import { runDue } from '../../src/app/runDue';
 import { emptyAccount } from '../../src/domain/account';
 import { AdjustableClock } from '../../src/domain/clock';
 import { MongoAccountStore } from '../../src/store/accountStore';
+import { MongoLedgerStore } from '../../src/store/ledgerStore';
 import { ensureIndexes, registerModels } from '../../src/store/models';
 import type { Models } from '../../src/store/models';
 import { stripeId } from '../fixtures/stripe';
@@ -67,19 +70,33 @@ test('when a customer has no account, then load answers null without creating an
   expect(await models.Account.countDocuments({ _id: customer }).exec()).toBe(0);
 });
 
-test('when versions were followed by two commits more than ten minutes ago, then a later commit deletes them and keeps the recent ones', async () => {
+test('when versions were followed by two commits more than ten minutes ago, then pruning deletes them and keeps the recent ones', async () => {
   const customer = stripeId('cus');
   await commitVersions(customer, 5);
   realTime.set(new Date('2026-11-26T10:09:00Z'));
   await commitVersions(customer, 1);
+  await store.pruneOldVersions();
   expect(await versionsOf(customer)).toEqual([1, 2, 3, 4, 5, 6]);
 
   realTime.set(new Date('2026-11-26T10:11:00Z'));
   await commitVersions(customer, 1);
+  await store.pruneOldVersions();
 
   // v1–v3 were each followed by two commits at 10:00; v4 and v5 by v6 at 10:09 and v7 now: too recent.
   expect(await versionsOf(customer)).toEqual([4, 5, 6, 7]);
   expect((await store.load(customer))?.version).toBe(7);
+});
+
+test('when commits run, then they never prune; the sweep does', async () => {
+  const customer = stripeId('cus');
+  await commitVersions(customer, 5);
+  realTime.set(new Date('2026-11-26T10:11:00Z'));
+  await commitVersions(customer, 1);
+  expect(await versionsOf(customer)).toEqual([1, 2, 3, 4, 5, 6]);
+
+  await runDue({ accounts: new AccountService(store, new MongoLedgerStore(models)), store }, new Date('2026-11-26T10:11:00Z'));
+
+  expect(await versionsOf(customer)).toEqual([4, 5, 6]);
 });
 
 test('when a commit races with a stale decision, then exactly one version is inserted', async () => {

@@ -30,6 +30,7 @@ function crashingAfter(step: Step, crashed: { done: boolean }) {
       findByPaymentIntent: (p) => stores.accounts.findByPaymentIntent(p),
       findDue: (n, l) => stores.accounts.findDue(n, l),
       listCustomers: (a, l) => stores.accounts.listCustomers(a, l),
+      pruneOldVersions: () => stores.accounts.pruneOldVersions(),
     };
     const ledger: LedgerStore = {
       insert: (e) => once('ledger.insert', () => stores.ledger.insert(e)),

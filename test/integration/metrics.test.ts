@@ -57,6 +57,7 @@ function losingFirstRace(rival: { run: (() => Promise<void>) | null }) {
       findByPaymentIntent: (p) => stores.accounts.findByPaymentIntent(p),
       findDue: (n, l) => stores.accounts.findDue(n, l),
       listCustomers: (a, l) => stores.accounts.listCustomers(a, l),
+      pruneOldVersions: () => stores.accounts.pruneOldVersions(),
     };
     return { ...stores, accounts };
   };
@@ -205,6 +206,7 @@ describe('sweep metrics', () => {
           findByExternalId: (e) => stores.accounts.findByExternalId(e),
           findByPaymentIntent: (p) => stores.accounts.findByPaymentIntent(p),
           listCustomers: (a, l) => stores.accounts.listCustomers(a, l),
+          pruneOldVersions: () => stores.accounts.pruneOldVersions(),
           findDue: async (n, l) => {
             if (failing.now) throw new Error('simulated MongoDB failure');
             return stores.accounts.findDue(n, l);
