@@ -55,7 +55,9 @@ export function parseFlags<O extends Options>(argv: string[], options: O) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error));
+    // Not `instanceof Error`: node's own errors come from another realm under some runners (jest's vm).
+    const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+    throw new UsageError(message.split('\n')[0] ?? message);
   }
 }
 
