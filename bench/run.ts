@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: throughput of the paths that carry money, on a scratch FerretDB (or MONGODB_URI),
+ * `npm run bench`: throughput of the paths that carry money, on a scratch SecantusDB (or MONGODB_URI),
  * through the real Express app in-process. Prints figures and ratios; asserts nothing about speed.
  *
  *   - webhook ingest: signed invoice.paid events for distinct customers, sequential and 8 in flight
@@ -10,16 +10,14 @@
  *
  * BENCH_N customers (default 200).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { composeService } from '../src/compose';
 import { parseEnv } from '../src/config';
 import { AdjustableClock } from '../src/domain/clock';
 import { createLogger } from '../src/logger';
-import { startFerretDb } from '../src/peers/ferretdb';
+import { startSecantus } from '../src/peers/secantus';
 import { ensurePeerTools } from '../src/peers/tools';
 import { openStores } from '../src/store/connection';
 import { invoicePaid, signedDelivery } from '../test/fixtures/stripe';
@@ -66,14 +64,10 @@ async function main(): Promise<void> {
   let uri = process.env.MONGODB_URI;
   let stop = async (): Promise<void> => undefined;
   if (!uri) {
-    const tools = await ensurePeerTools(resolve(__dirname, '..'), ['ferretdb']);
-    const dir = await mkdtemp(join(tmpdir(), 'credits-bench-'));
-    const mongo = await startFerretDb({ dataDir: dir, bin: tools.ferretdb });
+    const tools = await ensurePeerTools(resolve(__dirname, '..'), ['secantus']);
+    const mongo = await startSecantus({ storagePath: ':memory:', bin: tools.secantus });
     uri = mongo.uri;
-    stop = async () => {
-      await mongo.stop();
-      await rm(dir, { recursive: true, force: true });
-    };
+    stop = mongo.stop;
   }
   const dbUri = `${uri.replace(/\/$/, '')}/bench_${process.pid}`;
   const stores = await openStores(dbUri);
@@ -82,7 +76,7 @@ async function main(): Promise<void> {
   const config = parseEnv({ STRIPE_WEBHOOK_SECRET: SECRET, API_KEYS: 'bench_key', MONGODB_URI: dbUri, LOG_LEVEL: 'silent' });
   const { app, runDue } = composeService({ config, catalog: testCatalog, stores, clock, testClock: null, logger: createLogger('silent') });
   const N = Number(process.env.BENCH_N ?? 200);
-  process.stdout.write(`credits bench: ${N} customers, database ${uri.startsWith('mongodb://127.0.0.1') && !process.env.MONGODB_URI ? 'FerretDB (SQLite, scratch)' : 'MONGODB_URI'}\n\n`);
+  process.stdout.write(`credits bench: ${N} customers, database ${uri.startsWith('mongodb://127.0.0.1') && !process.env.MONGODB_URI ? 'SecantusDB (scratch)' : 'MONGODB_URI'}\n\n`);
   try {
     const customers = Array.from({ length: N }, (_, i) => `cus_bench_${String(i).padStart(6, '0')}`);
     const half = N / 2;

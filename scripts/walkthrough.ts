@@ -1,6 +1,6 @@
 /**
  * Walks an annual `pro` subscription through its year, month by month, against the real service:
- * a scratch FerretDB, `src/server.ts` started with TEST_CLOCK=1, signed Stripe events and the HTTP API.
+ * a scratch SecantusDB, `src/server.ts` started with TEST_CLOCK=1, signed Stripe events and the HTTP API.
  * Prints each month's grant, spend, expiry and balance, and the month's top-up, refund or upgrade.
  * The story is scripts/walkthrough/story.ts; test/e2e/walkthrough.test.ts checks the output against it.
  *
@@ -8,10 +8,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startFerretDb } from '../src/peers/ferretdb';
+import { startSecantus } from '../src/peers/secantus';
 import { freePort } from '../src/peers/freePort';
 import { ensurePeerTools } from '../src/peers/tools';
 import { walkApi } from './walkthrough/api';
@@ -46,9 +44,8 @@ async function walk(base: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const tools = await ensurePeerTools(root, ['ferretdb']);
-  const dataDir = await mkdtemp(join(tmpdir(), 'credits-walkthrough-'));
-  const mongo = await startFerretDb({ dataDir, bin: tools.ferretdb });
+  const tools = await ensurePeerTools(root, ['secantus']);
+  const mongo = await startSecantus({ storagePath: ':memory:', bin: tools.secantus });
   const port = await freePort();
   const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'server.ts')], {
     cwd: root,
@@ -73,7 +70,6 @@ async function main(): Promise<void> {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     await mongo.stop();
-    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface PeerProcess {
   stop(): Promise<void>;
+  signal(signal: NodeJS.Signals): void;
 }
 
 export interface SpawnPeerOptions {
@@ -53,6 +54,8 @@ export async function spawnPeer(options: SpawnPeerOptions): Promise<PeerProcess>
   const stop = async (): Promise<void> => {
     process.removeListener('exit', killOnExit);
     if (exitReason === undefined) {
+      // A peer a test paused (SIGSTOP) would sit on SIGTERM until the grace period ran out.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       // An unref'd timer, so that a prompt exit does not leave the grace period holding our process open.
       const grace = sleep(STOP_GRACE_MS, false, { ref: false });
@@ -74,7 +77,7 @@ export async function spawnPeer(options: SpawnPeerOptions): Promise<PeerProcess>
       await stop();
       throw failure(`${exitReason} before listening on 127.0.0.1:${port}`);
     }
-    if (listening) return { stop };
+    if (listening) return { stop, signal: (sig) => void child.kill(sig) };
     if (performance.now() > deadline) {
       await stop();
       throw failure(`did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);

@@ -1,56 +1,39 @@
 import { spawn } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-export type PeerTool = 'ferretdb' | 'stripe-mock';
+export type PeerTool = 'secantus' | 'stripe-mock';
 
 export interface PeerToolPaths {
-  ferretdb: string;
+  /** SecantusDB's server launcher, inside the project's git-ignored Python venv. */
+  secantus: string;
   stripeMock: string;
 }
 
 /** Root of this project, for callers that have no better idea (src/peers -> ../..). */
 export const defaultProjectRoot = resolve(__dirname, '..', '..');
 
-/** The installer failed, e.g. because Go is missing; callers may fall back to something else. */
+/** The installer failed, e.g. because Python or Go is missing. */
 export class PeerToolsInstallError extends Error {
   override name = 'PeerToolsInstallError';
 }
 
 export function peerToolPaths(projectRoot: string): PeerToolPaths {
-  const bin = join(projectRoot, '.tools', 'bin');
-  return { ferretdb: join(bin, 'ferretdb'), stripeMock: join(bin, 'stripe-mock') };
+  const tools = join(projectRoot, '.tools');
+  return { secantus: join(tools, 'secantus', 'bin', 'secantusd-py'), stripeMock: join(tools, 'bin', 'stripe-mock') };
 }
 
 /**
- * Makes sure the peer binaries exist, building the missing ones with scripts/install-peers.sh.
- * `only` limits the work to the tools the caller will actually run, so that e.g. a missing Go
- * toolchain does not matter when the binary it needs is already there.
+ * Makes sure the peers exist at the versions scripts/install-peers.sh pins, installing or upgrading
+ * the ones that are not. The script is the one place that knows the versions, and answers in a few
+ * milliseconds when everything is current. `only` limits the work to the tools the caller will run,
+ * so that e.g. a missing Go toolchain does not matter to `npm start`.
  */
-export async function ensurePeerTools(
-  projectRoot: string,
-  only: PeerTool[] = ['ferretdb', 'stripe-mock'],
-): Promise<PeerToolPaths> {
-  const paths = peerToolPaths(projectRoot);
-  const pathOf = (tool: PeerTool): string => (tool === 'ferretdb' ? paths.ferretdb : paths.stripeMock);
-  const missing: PeerTool[] = [];
-  for (const tool of only) {
-    if (!(await isExecutable(pathOf(tool)))) missing.push(tool);
-  }
-  if (missing.length > 0) await runInstaller(projectRoot, missing);
-  return paths;
+export async function ensurePeerTools(projectRoot: string, only: PeerTool[] = ['secantus', 'stripe-mock']): Promise<PeerToolPaths> {
+  if (only.length > 0) await runInstaller(projectRoot, only);
+  return peerToolPaths(projectRoot);
 }
 
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs the installer, echoing its progress (a cold build takes a while) and keeping it for errors. */
+/** Runs the installer, echoing its progress (a first install takes a while) and keeping it for errors. */
 function runInstaller(projectRoot: string, tools: PeerTool[]): Promise<void> {
   const script = join(projectRoot, 'scripts', 'install-peers.sh');
   return new Promise((done, fail) => {

@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startFerretDb } from '../../src/peers/ferretdb';
+import { resolve } from 'node:path';
+import { startSecantus } from '../../src/peers/secantus';
 import { startStripeMock } from '../../src/peers/stripeMock';
 import { ensurePeerTools, type PeerTool } from '../../src/peers/tools';
 
@@ -22,7 +20,7 @@ export default async function globalSetup(): Promise<void> {
   const peers: TestPeers = { stops: [] };
   globalThis.__testPeers = peers;
   const needed: PeerTool[] = [];
-  if (!process.env.MONGODB_URI) needed.push('ferretdb');
+  if (!process.env.MONGODB_URI) needed.push('secantus');
   if (!process.env.STRIPE_MOCK_URL) needed.push('stripe-mock');
   if (needed.length === 0) return;
 
@@ -37,12 +35,10 @@ export default async function globalSetup(): Promise<void> {
 
   // Started side by side; whatever did come up is registered for teardown even if the other fails.
   const results = await Promise.allSettled([
-    needed.includes('ferretdb') &&
-      timed('ferretdb', async () => {
-        const dataDir = await mkdtemp(join(tmpdir(), 'credits-test-ferretdb-'));
-        peers.stops.push(() => rm(dataDir, { recursive: true, force: true }));
-        const mongo = await startFerretDb({ dataDir, bin: tools.ferretdb });
-        peers.stops.unshift(mongo.stop); // stop the server before deleting its files
+    needed.includes('secantus') &&
+      timed('secantusd', async () => {
+        const mongo = await startSecantus({ storagePath: ':memory:', bin: tools.secantus });
+        peers.stops.push(mongo.stop);
         process.env.MONGODB_URI = mongo.uri;
       }),
     needed.includes('stripe-mock') &&

@@ -1,0 +1,67 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mongoose from 'mongoose';
+import { freePort } from './freePort';
+import { spawnPeer } from './spawnPeer';
+import { defaultProjectRoot, peerToolPaths } from './tools';
+
+export interface SecantusOptions {
+  /** WiredTiger home directory, created if missing and reopened intact; ':memory:' for a scratch server. */
+  storagePath: string;
+  port?: number;
+  /** Path of secantusd-py; defaults to this project's .tools/secantus venv. */
+  bin?: string;
+}
+
+export interface RunningMongo {
+  uri: string;
+  stop(): Promise<void>;
+  /** Sends a signal to the server process (tests pause it with SIGSTOP to play a frozen database). */
+  signal(signal: NodeJS.Signals): void;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs SecantusDB: MongoDB's wire protocol over WiredTiger, with atomic conditional updates and unique
+ * indexes. `--standalone` makes drivers see a standalone server, like a lone `mongod`, so nothing here
+ * can come to rely on what only a replica set offers (multi-document transactions, change streams).
+ */
+export async function startSecantus(options: SecantusOptions): Promise<RunningMongo> {
+  const storagePath = options.storagePath === ':memory:' ? ':memory:' : resolve(options.storagePath);
+  if (storagePath !== ':memory:') await mkdir(storagePath, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const peer = await spawnPeer({
+    name: 'secantusd',
+    command: options.bin ?? peerToolPaths(defaultProjectRoot).secantus,
+    args: ['--host', '127.0.0.1', '--port', String(port), '--storage-path', storagePath, '--standalone', '--log-level', 'WARNING'],
+    port,
+    timeoutMs: READY_TIMEOUT_MS,
+  });
+  const uri = `mongodb://127.0.0.1:${port}`;
+  try {
+    await untilPingAnswers(uri, performance.now() + READY_TIMEOUT_MS);
+  } catch (error) {
+    await peer.stop();
+    throw error;
+  }
+  return { uri, stop: peer.stop, signal: peer.signal };
+}
+
+/** The port opens before the storage engine is ready: the server counts as up once `ping` answers. */
+async function untilPingAnswers(uri: string, deadline: number): Promise<void> {
+  for (;;) {
+    const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 2000, directConnection: true });
+    try {
+      await client.connect();
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch (error) {
+      if (performance.now() > deadline) throw new Error(`SecantusDB at ${uri} did not answer ping: ${String(error)}`);
+    } finally {
+      await client.close();
+    }
+    await sleep(100);
+  }
+}
