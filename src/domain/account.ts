@@ -38,6 +38,8 @@ export interface Term {
   paidAt: Date;
   /** No slot starting at or after this instant is issued (subscription deleted). */
   stoppedAt: Date | null;
+  /** Indexes of the slots granted so far: a slot's bucket leaves the account once it has expired, this stays. */
+  issuedSlots: number[];
 }
 
 export interface PauseInterval {
@@ -127,6 +129,17 @@ export interface PaymentRecord {
   disputes: DisputeFact[];
 }
 
+/**
+ * What has left the account document for the archive (src/domain/archive.ts): enough to know when a
+ * record missing from the account may be in the archive, so that only those lookups are ever made.
+ */
+export interface ArchiveMarks {
+  /** The latest start of an archived term; null when no term was archived. */
+  termsThrough: Date | null;
+  topups: number;
+  subscriptions: number;
+}
+
 export interface AccountState {
   customer: string;
   externalId: string | null;
@@ -139,6 +152,7 @@ export interface AccountState {
   planChanges: PlanChange[];
   topups: TopupRecord[];
   payments: PaymentRecord[];
+  archived: ArchiveMarks;
 }
 
 export type LedgerEntryType = 'grant' | 'raise' | 'debit' | 'expire' | 'revoke' | 'restore' | 'adjust';
@@ -182,6 +196,7 @@ export function emptyAccount(customer: string): AccountState {
     planChanges: [],
     topups: [],
     payments: [],
+    archived: { termsThrough: null, topups: 0, subscriptions: 0 },
   };
 }
 

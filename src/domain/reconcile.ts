@@ -71,7 +71,7 @@ export function compareAccount(input: AccountComparison): Difference[] {
   const state = input.state;
   for (const fact of input.facts) differences.push(...compareFact(input.customer, state, fact));
   if (state) {
-    differences.push(...extraGrants(input.customer, state, input.facts, input.since));
+    differences.push(...extraGrants({ customer: input.customer, state, ledger: input.ledger, facts: input.facts, since: input.since }));
     differences.push(...doubledGrants(input.customer, state, input.ledger));
     differences.push(...refundRevocationMismatches(input.customer, state, input.ledger));
   }
@@ -229,11 +229,18 @@ export function unbackedGrants(customer: string, state: AccountState, facts: Str
   return refs;
 }
 
-function extraGrants(customer: string, state: AccountState, facts: StripeFact[], since: Date | null): Difference[] {
+/** What the slots of a term were granted, raises included: from the ledger, which keeps every slot's entries after its bucket is gone. */
+function grantedToTerm(ledger: LedgerEntry[], term: AccountState['terms'][number]): number {
+  return ledger
+    .filter((e) => (e.type === 'grant' || e.type === 'raise') && e.bucket?.startsWith(`slot:${term.subscriptionId}:`) && term.invoiceIds.includes(e.ref))
+    .reduce((sum, e) => sum + e.amount, 0);
+}
+
+function extraGrants(input: { customer: string; state: AccountState; ledger: LedgerEntry[]; facts: StripeFact[]; since: Date | null }): Difference[] {
+  const { customer, state, facts, since } = input;
   const differences: Difference[] = [];
   for (const term of state.terms) {
     if (!listedWithin(since, term.paidAt) || backsTerm(facts, customer, term.invoiceIds)) continue;
-    const granted = state.buckets.filter((b) => b.id.startsWith(`slot:${term.subscriptionId}:`) && term.invoiceIds.includes(b.ref));
     differences.push(
       difference({
         kind: 'extra_grant',
@@ -241,7 +248,7 @@ function extraGrants(customer: string, state: AccountState, facts: StripeFact[],
         object: term.id,
         remedy: 'person',
         detail: `term has no paid invoice in Stripe (${term.invoiceIds.join(', ')})`,
-        actual: granted.reduce((sum, b) => sum + b.granted, 0),
+        actual: grantedToTerm(input.ledger, term),
       }),
     );
   }

@@ -52,7 +52,7 @@ function dueGrants(state: AccountState, now: Date): DueGrant[] {
   for (const term of state.terms) {
     for (const slot of slotsOfTerm(term)) {
       if (slot.start.getTime() > now.getTime()) break;
-      if (state.buckets.some((b) => b.id === slotBucketId(term, slot))) continue;
+      if (term.issuedSlots.includes(slot.index) || state.buckets.some((b) => b.id === slotBucketId(term, slot))) continue;
       if (!slotIsIssued(state, term, slot)) continue;
       due.push({ kind: 'grant', at: laterOf(slot.start, term.paidAt), term, slot });
     }
@@ -117,6 +117,7 @@ export function settle(draft: AccountDraft, now: Date): void {
 
 function grantSlot(draft: AccountDraft, step: DueGrant): void {
   const { term, slot } = step;
+  if (!term.issuedSlots.includes(slot.index)) term.issuedSlots.push(slot.index);
   draft.grant({
     id: slotBucketId(term, slot),
     source: 'subscription',

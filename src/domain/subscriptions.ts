@@ -48,6 +48,7 @@ export function startTerm(draft: AccountDraft, paid: PaidTerm): Term {
     end: paid.end,
     paidAt: paid.paidAt,
     stoppedAt: sub?.endedAt ?? null,
+    issuedSlots: [],
   };
   draft.state.terms.push(term);
   endOverlappedTerms(draft, term);
