@@ -50,7 +50,7 @@ export function composeService(input: {
 }): Service {
   const { config, stores, clock } = input;
   const metrics = new PrometheusMetrics({ clock, processMetrics: input.processMetrics ?? false });
-  const accounts = new AccountService(stores.accounts, stores.ledger, metrics);
+  const accounts = new AccountService(stores.accounts, metrics);
   const stripe = config.stripeSecretKey
     ? createStripeClient({ secretKey: config.stripeSecretKey, apiUrl: config.stripeApiUrl })
     : createWebhookOnlyClient();
@@ -60,7 +60,15 @@ export function composeService(input: {
     findByPaymentIntent: (paymentIntent) => stores.accounts.findByPaymentIntent(paymentIntent),
   });
   const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey), lookups };
-  const sweep = (asOf: Date): Promise<RunDueResult> => runDue({ accounts, store: stores.accounts, metrics }, asOf);
+  const sweep = (asOf: Date): Promise<RunDueResult> =>
+    runDue(
+      {
+        store: stores.accounts,
+        metrics,
+        onAccountFailed: ({ customer, error }) => input.logger.error({ customer, err: error }, 'sweep could not bring an account up to date; it stays due'),
+      },
+      asOf,
+    );
   const receiveWebhook = createWebhookReceiver({
     stripe,
     secrets: config.webhookSecrets,

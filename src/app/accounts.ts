@@ -1,17 +1,18 @@
 import type { AccountState, LedgerEntry } from '../domain/account';
 import { emptyAccount } from '../domain/account';
+import type { ArchiveQuery, ArchivedRecord } from '../domain/archive';
 import { AccountDraft } from '../domain/draft';
 import { DomainError } from '../domain/errors';
 import { nextDueAt, settle } from '../domain/settle';
-import { KeyedMutex } from './keyedMutex';
 import { noMetrics } from './metrics';
 import type { Metrics } from './metrics';
-import type { AccountStore, LedgerStore, StoredAccount } from './ports';
+import type { AccountStore } from './ports';
 
 export interface DecideContext {
   now: Date;
-  /** The ledger entry of an effect already applied to this account, wherever it is (outbox or ledger). */
-  findApplied(opKey: string): Promise<LedgerEntry | null>;
+  /** The entry of the effect named by `opKey`, when this account already has it. */
+  applied: LedgerEntry | null;
+  archived(queries: ArchiveQuery[]): Promise<ArchivedRecord[]>;
 }
 
 export interface MutateOptions<T> {
@@ -19,6 +20,8 @@ export interface MutateOptions<T> {
   now: Date;
   /** Create the account when it does not exist (webhooks); otherwise customer_not_found. */
   create: boolean;
+  /** An effect key (debit, adjustment) to find along with the account. */
+  opKey?: string;
   decide: (draft: AccountDraft, context: DecideContext) => Promise<T> | T;
 }
 
@@ -28,89 +31,53 @@ export interface MutateResult<T> {
   entries: LedgerEntry[];
 }
 
-const MAX_ATTEMPTS = 40;
-/**
- * A decision older than this is thrown away and made again from a fresh load: the store prunes old
- * versions after a longer delay, and a writer must never insert a version that pruning removed.
- */
-const MAX_HOLD_MS = 60_000;
+/** An account as of an instant, computed without writing: what is due is shown as done. */
+export interface AccountView {
+  state: AccountState;
+  /** Every ledger entry not yet in the ledger collection, oldest first: the stored tail, then what is due now. */
+  heldEntries: LedgerEntry[];
+}
+
+export function notFound(customer: string): DomainError {
+  return new DomainError('customer_not_found', `No credits account for customer ${customer}.`);
+}
 
 /**
- * The one way an account changes: load → settle to now → decide (pure) → commit if the version is
- * unchanged, else start over → copy the outbox to the ledger. A crash after the commit leaves the
- * entries in the outbox, and the next mutation or read of the account copies them.
+ * The one way an account changes: settle to now → decide (pure) → one atomic write, made again on the
+ * new state if someone else wrote first (the store's business: src/store/README.md).
  */
 export class AccountService {
-  private readonly mutex = new KeyedMutex();
-
   constructor(
-    private readonly accounts: AccountStore,
-    private readonly ledger: LedgerStore,
+    private readonly store: AccountStore,
     private readonly metrics: Metrics = noMetrics,
   ) {}
 
-  mutate<T>(options: MutateOptions<T>): Promise<MutateResult<T>> {
-    return this.mutex.run(options.customer, () => this.mutateUnlocked(options));
+  async mutate<T>(options: MutateOptions<T>): Promise<MutateResult<T>> {
+    const { customer, now } = options;
+    const outcome = await this.store.change<MutateResult<T>>({
+      customer,
+      ...(options.opKey === undefined ? {} : { opKey: options.opKey }),
+      decide: async (current, context) => {
+        if (!current && !options.create) throw notFound(customer);
+        const draft = new AccountDraft(current ?? emptyAccount(customer));
+        settle(draft, now);
+        const result = await options.decide(draft, { now, applied: context.applied, archived: context.archived });
+        const decided = { result, state: draft.state, entries: draft.entries };
+        if (!draft.changed) return { result: decided, change: null };
+        return { result: decided, change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, now), archive: [] } };
+      },
+    });
+    // Counted here and only here: the one place an effect becomes true, whoever retried on the way.
+    if (outcome.entries.length > 0) this.metrics.entriesCommitted(outcome.entries, outcome.state.buckets);
+    return outcome;
   }
 
-  private async mutateUnlocked<T>(options: MutateOptions<T>): Promise<MutateResult<T>> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const loadedAt = performance.now();
-      const stored = await this.accounts.load(options.customer);
-      if (!stored && !options.create) {
-        throw new DomainError('customer_not_found', `No credits account for customer ${options.customer}.`);
-      }
-      const draft = new AccountDraft(stored?.state ?? emptyAccount(options.customer));
-      settle(draft, options.now);
-      const result = await options.decide(draft, {
-        now: options.now,
-        findApplied: (opKey) => this.findApplied(stored, options.customer, opKey),
-      });
-      const pending = stored ? stored.outbox.filter((e) => e.seq > stored.flushedSeq) : [];
-      if (!draft.changed) {
-        await this.flush(options.customer, pending);
-        return { result, state: draft.state, entries: [] };
-      }
-      if (performance.now() - loadedAt > MAX_HOLD_MS) continue;
-      const outbox = [...pending, ...draft.entries];
-      const committed = await this.accounts.commit({
-        expectedVersion: stored?.version ?? null,
-        state: draft.state,
-        outbox,
-        nextDueAt: nextDueAt(draft.state, options.now),
-      });
-      if (committed) {
-        // Counted here and only here: the one place an effect becomes true, whoever retried on the way.
-        this.metrics.entriesCommitted(draft.entries, draft.state.buckets);
-        await this.flush(options.customer, outbox);
-        return { result, state: draft.state, entries: draft.entries };
-      }
-      await backoff(attempt);
-    }
-    throw new DomainError('concurrent_update', `Account ${options.customer} is changing too fast; try again.`);
+  /** Reads never write: a slot that began since the last write is shown granted, an ended one expired. */
+  async view(customer: string, now: Date): Promise<AccountView> {
+    const record = await this.store.read(customer);
+    if (!record) throw notFound(customer);
+    const draft = new AccountDraft(record.state);
+    settle(draft, now);
+    return { state: draft.state, heldEntries: [...record.recentEntries, ...draft.entries] };
   }
-
-  /** Reads an account brought up to `now` (due slots issued, ended ones expired), persisting what settling changed. */
-  async settled(customer: string, now: Date): Promise<AccountState> {
-    const { state } = await this.mutate({ customer, now, create: false, decide: () => undefined });
-    return state;
-  }
-
-  private async findApplied(stored: StoredAccount | null, customer: string, opKey: string): Promise<LedgerEntry | null> {
-    // The outbox is checked before the ledger: an entry moves from one to the other, never vanishing in between.
-    const inOutbox = stored?.outbox.find((e) => e.opKey === opKey);
-    if (inOutbox) return inOutbox;
-    return this.ledger.findByOpKey(customer, opKey);
-  }
-
-  private async flush(customer: string, entries: LedgerEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.ledger.insert(entries);
-    await this.accounts.markFlushed(customer, Math.max(...entries.map((e) => e.seq)));
-  }
-}
-
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.min(50, 2 * attempt) * (0.5 + Math.random());
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

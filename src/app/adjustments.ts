@@ -55,9 +55,10 @@ export async function adjustCredits(accounts: AccountService, command: Adjustmen
     customer: command.customer,
     now: command.now,
     create: mayOpenAccount(command),
-    decide: async (draft, context) => {
+    opKey: adjustmentOpKey(command.idempotencyKey),
+    decide: (draft, context) => {
       // Looked up before the request is judged, so a retry still answers after expiresAt has passed.
-      const earlier = await context.findApplied(adjustmentOpKey(command.idempotencyKey));
+      const earlier = context.applied;
       if (earlier) {
         if (earlier.requestHash !== requestHash) {
           throw new DomainError(

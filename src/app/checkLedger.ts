@@ -1,7 +1,8 @@
+import { withHistory } from '../domain/archive';
 import { checkAccount, entriesWithOutbox } from '../domain/invariants';
 import type { AccountState, LedgerEntry } from '../domain/account';
 import type { Breach } from '../domain/invariants';
-import type { AccountStore, LedgerStore } from './ports';
+import type { AccountRecord, AccountStore, LedgerStore } from './ports';
 
 export interface LedgerCheckDeps {
   accounts: AccountStore;
@@ -16,28 +17,32 @@ export interface AccountCheck {
 const PAGE = 200;
 const ATTEMPTS = 3;
 
-/** One account as stored: its state, every entry (the ledger plus what the outbox has not copied yet), and its breaches. */
+/** One account as stored: its whole history (archive put back), every entry, and its breaches. */
 export interface CheckedAccount {
   state: AccountState;
   entries: LedgerEntry[];
   breaches: Breach[];
 }
 
+function sameMoment(a: AccountRecord, b: AccountRecord | null): boolean {
+  return b !== null && a.state.seq === b.state.seq && a.state.balance === b.state.balance;
+}
+
 /**
- * Reads one account and checks its invariants. The state and the ledger are two reads, so a commit
- * landing between them looks like a breach (entries beyond the state's seq): a breach only counts if
- * the account's version did not move while it was read.
+ * Reads one account and checks its invariants. The account and the ledger are two reads, so a write
+ * landing between them looks like a breach (entries beyond the account's seq): a breach only counts if
+ * the account did not move while it was read.
  */
 export async function readCheckedAccount(deps: LedgerCheckDeps, customer: string): Promise<CheckedAccount | null> {
   let checked: CheckedAccount | null = null;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const stored = await deps.accounts.load(customer);
-    if (!stored) return null;
-    const entries = entriesWithOutbox(await deps.ledger.all(customer), stored.outbox);
-    checked = { state: stored.state, entries, breaches: checkAccount(stored.state, entries) };
+    const record = await deps.accounts.read(customer);
+    if (!record) return null;
+    const entries = entriesWithOutbox(await deps.ledger.all(customer), record.recentEntries);
+    const state = withHistory(record.state, await deps.accounts.archivedRecords(customer));
+    checked = { state, entries, breaches: checkAccount(state, entries) };
     if (checked.breaches.length === 0) break;
-    const again = await deps.accounts.load(customer);
-    if (again?.version === stored.version) break;
+    if (sameMoment(record, await deps.accounts.read(customer))) break;
   }
   return checked;
 }

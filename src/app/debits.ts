@@ -71,8 +71,9 @@ async function spendOnce(accounts: AccountService, command: DebitCommand): Promi
     customer: command.customer,
     now: command.now,
     create: false,
-    decide: async (draft, context) => {
-      const earlier = await context.findApplied(debitOpKey(command.idempotencyKey));
+    opKey: debitOpKey(command.idempotencyKey),
+    decide: (draft, context) => {
+      const earlier = context.applied;
       if (earlier) {
         if (earlier.requestHash !== requestHash) {
           throw new DomainError(

@@ -1,3 +1,4 @@
+import { appliedInArchive, archiveQueries, restore } from '../domain/archive';
 import { applyCommand } from '../domain/commands';
 import type { MappedEvent } from '../domain/commands';
 import { settle } from '../domain/settle';
@@ -58,8 +59,14 @@ async function applyOnce(deps: IngestDeps, input: IngestInput): Promise<IngestOu
     customer: mapped.customer,
     now,
     create: true,
-    decide: (draft) => {
-      for (const command of mapped.commands) applyCommand(draft, command);
+    decide: async (draft, context) => {
+      for (const command of mapped.commands) {
+        // Usually no query at all: only a record the account's archive marks say may have left it is looked for.
+        const archived = await context.archived(archiveQueries(draft.state, command));
+        if (appliedInArchive(command, archived)) continue;
+        for (const record of archived) restore(draft, record);
+        applyCommand(draft, command);
+      }
       // A term paid just now has a slot that began: grant it in the same commit.
       settle(draft, now);
     },

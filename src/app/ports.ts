@@ -1,38 +1,79 @@
 import type { AccountState, LedgerEntry } from '../domain/account';
+import type { ArchiveQuery, ArchivedRecord } from '../domain/archive';
 
-/** An account as stored: its state, an optimistic version, and ledger entries not yet copied to the ledger. */
-export interface StoredAccount {
+/** An account as a reader sees it: its stored state and the ledger's newest entries. */
+export interface AccountRecord {
   state: AccountState;
-  version: number;
-  /** Entries committed with the state but perhaps not yet in the ledger collection (see src/store/README.md). */
-  outbox: LedgerEntry[];
-  flushedSeq: number;
+  /**
+   * Entries newer than what `LedgerStore.page` returns yet, oldest first: the store copies them to the
+   * ledger collection in batches (src/store/README.md), and a complete ledger is both together.
+   */
+  recentEntries: LedgerEntry[];
 }
 
-export interface AccountCommit {
-  /** null: the account must not exist yet. */
-  expectedVersion: number | null;
+/** What one decision writes: the account's new state, the entries that got it there, and what leaves for the archive. */
+export interface AccountChange {
   state: AccountState;
-  /** Every entry the ledger may still lack: the unflushed outbox plus the new ones. */
-  outbox: LedgerEntry[];
+  entries: LedgerEntry[];
+  /** When the sweep must next look at this account (a slot start, an expiry); null: never by itself. */
   nextDueAt: Date | null;
+  archive: ArchivedRecord[];
 }
+
+export interface AccountDecision<T> {
+  result: T;
+  /** null: nothing to write (the answer is read from what is stored). */
+  change: AccountChange | null;
+}
+
+export interface DecideContext {
+  /** The entry of the effect named by the request's `opKey`, if this account already has it. */
+  applied: LedgerEntry | null;
+  /** Archived records of this account (src/domain/archive.ts); rarely asked. */
+  archived(queries: ArchiveQuery[]): Promise<ArchivedRecord[]>;
+}
+
+export type Decide<T> = (current: AccountState | null, context: DecideContext) => Promise<AccountDecision<T>> | AccountDecision<T>;
+
+export interface ChangeRequest<T> {
+  customer: string;
+  /** An effect key (a debit's idempotency key) to look for along with the account, in the same read. */
+  opKey?: string;
+  /**
+   * Decides from the account as stored (null: none yet). May be called more than once: a decision
+   * made on a state someone else changed meanwhile is thrown away and made again on the new state.
+   */
+  decide: Decide<T>;
+}
+
+/** Where the sweep goes on from: due accounts are visited in (nextDueAt, customer) order. */
+export interface DueCursor {
+  nextDueAt: Date;
+  customer: string;
+}
+
+export type DueOutcome<T> = { customer: string; ok: true; result: T } | { customer: string; ok: false; error: unknown };
 
 export interface AccountStore {
-  load(customer: string): Promise<StoredAccount | null>;
-  /** Writes the whole state iff nobody else committed since `expectedVersion`; false on a lost race. */
-  commit(commit: AccountCommit): Promise<boolean>;
-  /** Records that entries up to `seq` are in the ledger collection, so the outbox can drop them. */
-  markFlushed(customer: string, seq: number): Promise<void>;
+  /** The account as stored, or null. One read, no write. */
+  read(customer: string): Promise<AccountRecord | null>;
+  /** Applies one decision atomically to one account; returns the decision's result once it is written. */
+  change<T>(request: ChangeRequest<T>): Promise<T>;
+  /**
+   * One batch of the sweep: the next `limit` accounts due at `asOf` after `after`, each decided and
+   * written (in a few round trips for the whole batch). An account that fails is reported, not retried.
+   */
+  changeDue<T>(input: { asOf: Date; after: DueCursor | null; limit: number; decide: Decide<T> }): Promise<{
+    outcomes: DueOutcome<T>[];
+    next: DueCursor | null;
+  }>;
   findByExternalId(externalId: string): Promise<string | null>;
-  /** The account holding a top-up or a refund/dispute record of this payment intent. */
+  /** The account holding a top-up or a refund/dispute record of this payment intent (archived ones too). */
   findByPaymentIntent(paymentIntent: string): Promise<string | null>;
-  /** Accounts whose next slot start or expiry is at or before `now`. */
-  findDue(now: Date, limit: number): Promise<string[]>;
   /** Every account id, in pages, for whole-ledger checks. */
   listCustomers(after: string | null, limit: number): Promise<string[]>;
-  /** Deletes old versions no writer can still build on. Cheap to call often: the store decides when to scan. */
-  pruneOldVersions(): Promise<void>;
+  /** Every archived record of an account, for reconcile's view of its whole history. */
+  archivedRecords(customer: string): Promise<ArchivedRecord[]>;
 }
 
 export interface LedgerPage {
@@ -41,10 +82,8 @@ export interface LedgerPage {
   beforeSeq: number | null;
 }
 
+/** The ledger collection: every entry once the store has copied it there (see AccountRecord.recentEntries). */
 export interface LedgerStore {
-  /** Idempotent: an entry already present is left as it is. */
-  insert(entries: LedgerEntry[]): Promise<void>;
-  findByOpKey(customer: string, opKey: string): Promise<LedgerEntry | null>;
   page(customer: string, page: LedgerPage): Promise<LedgerEntry[]>;
   all(customer: string): Promise<LedgerEntry[]>;
 }

@@ -5,8 +5,9 @@ import type { BalanceView } from '../domain/view';
 import type { AccountService } from './accounts';
 import type { AccountStore, LedgerStore } from './ports';
 
+/** One read, no write: what is due at `now` is computed, not persisted. */
 export async function readBalance(accounts: AccountService, customer: string, now: Date): Promise<BalanceView> {
-  const state = await accounts.settled(customer, now);
+  const { state } = await accounts.view(customer, now);
   return balanceView(state, now);
 }
 
@@ -15,15 +16,26 @@ export interface LedgerPageResult {
   nextCursor: string | null;
 }
 
-/** Newest first. The cursor is the sequence number of the last entry returned, so pages never shift. */
+/**
+ * Newest first. The newest entries are held with the account (and what is due now is computed), the
+ * rest come from the ledger collection; the cursor is the sequence number of the last entry returned,
+ * so pages never shift.
+ */
 export async function readLedger(
   deps: { accounts: AccountService; ledger: LedgerStore },
   query: { customer: string; limit: number; cursor: string | null; now: Date },
 ): Promise<LedgerPageResult> {
   const beforeSeq = query.cursor === null ? null : decodeCursor(query.cursor);
-  // Settling also copies any outbox entries a crash left behind, so the ledger is complete.
-  await deps.accounts.settled(query.customer, query.now);
-  const entries = await deps.ledger.page(query.customer, { limit: query.limit + 1, beforeSeq });
+  const { heldEntries } = await deps.accounts.view(query.customer, query.now);
+  const wanted = query.limit + 1;
+  const held = heldEntries.filter((e) => beforeSeq === null || e.seq < beforeSeq).reverse();
+  let entries = held.slice(0, wanted);
+  if (entries.length < wanted) {
+    // The ledger collection may also hold copies of held entries (copied, not yet dropped from the account).
+    const below = Math.min(beforeSeq ?? Number.POSITIVE_INFINITY, heldEntries[0]?.seq ?? Number.POSITIVE_INFINITY);
+    const stored = await deps.ledger.page(query.customer, { limit: wanted - entries.length, beforeSeq: Number.isFinite(below) ? below : null });
+    entries = [...entries, ...stored];
+  }
   const page = entries.slice(0, query.limit);
   const last = page[page.length - 1];
   return { entries: page, nextCursor: entries.length > query.limit && last ? encodeCursor(last.seq) : null };

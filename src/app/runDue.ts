@@ -1,34 +1,66 @@
-import type { AccountService } from './accounts';
+import { compact } from '../domain/archive';
+import { AccountDraft } from '../domain/draft';
+import { nextDueAt, settle } from '../domain/settle';
+import type { AccountState, Bucket, LedgerEntry } from '../domain/account';
 import { noMetrics } from './metrics';
 import type { Metrics } from './metrics';
-import type { AccountStore } from './ports';
+import type { AccountDecision, AccountStore, DueCursor, DueOutcome } from './ports';
 
 export interface RunDueResult {
   granted: number;
   expired: number;
   accounts: number;
+  /** Accounts that could not be brought up to date this run: logged, and due again at the next. */
+  failed: number;
 }
 
 export interface RunDueDeps {
-  accounts: AccountService;
   store: AccountStore;
   metrics?: Metrics;
+  /** Told about each account that failed, so the caller can log it; the sweep goes on past it. */
+  onAccountFailed?: (failure: { customer: string; error: unknown }) => void;
 }
 
-const BATCH = 200;
+/** Due accounts read, decided and written at a time (src/store/README.md: three round trips a batch). */
+export const SWEEP_BATCH = 100;
+
+interface Swept {
+  entries: LedgerEntry[];
+  /** The buckets the entries touched, as they were before compaction moved the expired ones out. */
+  buckets: Bucket[];
+}
 
 /**
- * Issues every slot that has begun and expires every bucket that has ended, up to `asOf`. Safe to
- * run on several instances at once: each account change is a versioned commit and slot buckets
- * have fixed ids, so a slot is granted once whoever gets there first.
+ * Settles one due account to `asOf` and moves its settled history to the archive. Always writes: the
+ * account was due, so at least its next due date moves on.
+ */
+export function sweepDecision(asOf: Date) {
+  return (current: AccountState | null): AccountDecision<Swept> => {
+    if (!current) throw new Error('a due account vanished');
+    const draft = new AccountDraft(current);
+    settle(draft, asOf);
+    const buckets = [...draft.state.buckets];
+    const archive = compact(draft, asOf);
+    return {
+      result: { entries: draft.entries, buckets },
+      change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, asOf), archive },
+    };
+  };
+}
+
+/**
+ * Issues every slot that has begun and expires every bucket that has ended, up to `asOf`, a batch of
+ * accounts at a time. Safe on several instances at once: each account write is conditional on the
+ * state it was decided from, and slot buckets have fixed ids, so a slot is granted once whoever gets
+ * there first. An account that fails is counted and left for the next run.
  */
 export async function runDue(deps: RunDueDeps, asOf: Date): Promise<RunDueResult> {
   const metrics = deps.metrics ?? noMetrics;
   const startedAt = performance.now();
   const seconds = (): number => (performance.now() - startedAt) / 1000;
   try {
-    const result = await sweepDue(deps, asOf);
-    metrics.sweepFinished({ ok: true, seconds: seconds(), asOf });
+    const result = await sweepDue(deps, metrics, asOf);
+    metrics.sweepFinished({ ok: result.failed === 0, seconds: seconds(), asOf });
     return result;
   } catch (error) {
     metrics.sweepFinished({ ok: false, seconds: seconds(), asOf });
@@ -36,22 +68,25 @@ export async function runDue(deps: RunDueDeps, asOf: Date): Promise<RunDueResult
   }
 }
 
-async function sweepDue(deps: RunDueDeps, asOf: Date): Promise<RunDueResult> {
-  const result: RunDueResult = { granted: 0, expired: 0, accounts: 0 };
-  const seen = new Set<string>();
-  for (;;) {
-    const due = (await deps.store.findDue(asOf, BATCH)).filter((c) => !seen.has(c));
-    if (due.length === 0) {
-      // Housekeeping rides on the sweep, off the paths a customer waits on.
-      await deps.store.pruneOldVersions();
-      return result;
-    }
-    for (const customer of due) {
-      seen.add(customer);
-      const { entries } = await deps.accounts.mutate({ customer, now: asOf, create: false, decide: () => undefined });
+async function sweepDue(deps: RunDueDeps, metrics: Metrics, asOf: Date): Promise<RunDueResult> {
+  const result: RunDueResult = { granted: 0, expired: 0, accounts: 0, failed: 0 };
+  const decide = sweepDecision(asOf);
+  let after: DueCursor | null = null;
+  do {
+    const batch: { outcomes: DueOutcome<Swept>[]; next: DueCursor | null } = await deps.store.changeDue<Swept>({ asOf, after, limit: SWEEP_BATCH, decide });
+    for (const outcome of batch.outcomes) {
+      if (!outcome.ok) {
+        result.failed += 1;
+        deps.onAccountFailed?.({ customer: outcome.customer, error: outcome.error });
+        continue;
+      }
+      const swept = outcome.result;
       result.accounts += 1;
-      result.granted += entries.filter((e) => e.type === 'grant').length;
-      result.expired += entries.filter((e) => e.type === 'expire').length;
+      result.granted += swept.entries.filter((e) => e.type === 'grant').length;
+      result.expired += swept.entries.filter((e) => e.type === 'expire').length;
+      if (swept.entries.length > 0) metrics.entriesCommitted(swept.entries, swept.buckets);
     }
-  }
+    after = batch.next;
+  } while (after !== null);
+  return result;
 }

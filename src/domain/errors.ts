@@ -5,6 +5,8 @@ export type DomainErrorCode =
   | 'idempotency_key_reused'
   | 'customer_not_found'
   | 'concurrent_update'
+  /** A ledger write met a different entry under the same key (src/store/README.md): retryable, never a success. */
+  | 'ledger_conflict'
   | 'stripe_error'
   | 'stripe_not_configured'
   | 'not_found'

@@ -13,6 +13,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   not_found: 404,
   idempotency_key_reused: 409,
   concurrent_update: 503,
+  ledger_conflict: 503,
   clock_disabled: 404,
   stripe_error: 502,
   // This deployment has no STRIPE_SECRET_KEY: not the caller's fault, and retrying will not help until it is set.

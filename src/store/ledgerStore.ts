@@ -1,48 +1,70 @@
 import type { LedgerEntry } from '../domain/account';
 import type { LedgerPage, LedgerStore } from '../app/ports';
-import type { LedgerDoc, Models } from './models';
-import { isDuplicateKeyError } from './mongoErrors';
-
-function toEntry(doc: LedgerDoc): LedgerEntry {
-  const { _id, ...rest } = doc;
-  return {
-    ...rest,
-    id: _id,
-    bucket: rest.bucket ?? null,
-    allocations: rest.allocations ?? [],
-    requestHash: rest.requestHash ?? null,
-    reason: rest.reason ?? null,
-    metadata: rest.metadata ?? null,
-  };
-}
+import { fromLedgerDoc, toLedgerDoc } from './documents';
+import type { Collections, LedgerDoc } from './models';
+import { duplicateKeyIndexes, LedgerConflictError } from './mongoErrors';
 
 export class MongoLedgerStore implements LedgerStore {
-  constructor(private readonly models: Models) {}
-
-  async insert(entries: LedgerEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const docs = entries.map(({ id, ...rest }) => ({ _id: id, ...rest }));
-    try {
-      await this.models.Ledger.insertMany(docs, { ordered: false });
-    } catch (error) {
-      // Entries are append-only with fixed ids: one already written by an earlier attempt is the same entry.
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-  }
-
-  async findByOpKey(customer: string, opKey: string): Promise<LedgerEntry | null> {
-    const doc = await this.models.Ledger.findOne({ customer, opKey }).lean<LedgerDoc>().exec();
-    return doc ? toEntry(doc) : null;
-  }
+  constructor(private readonly collections: Pick<Collections, 'ledger'>) {}
 
   async page(customer: string, page: LedgerPage): Promise<LedgerEntry[]> {
     const filter = page.beforeSeq === null ? { customer } : { customer, seq: { $lt: page.beforeSeq } };
-    const docs = await this.models.Ledger.find(filter).sort({ seq: -1 }).limit(page.limit).lean<LedgerDoc[]>().exec();
-    return docs.map(toEntry);
+    const docs = await this.collections.ledger.find(filter).sort({ seq: -1 }).limit(page.limit).toArray();
+    return docs.map(fromLedgerDoc);
   }
 
   async all(customer: string): Promise<LedgerEntry[]> {
-    const docs = await this.models.Ledger.find({ customer }).sort({ seq: 1 }).lean<LedgerDoc[]>().exec();
-    return docs.map(toEntry);
+    const docs = await this.collections.ledger.find({ customer }).sort({ seq: 1 }).toArray();
+    return docs.map(fromLedgerDoc);
   }
+
+  /**
+   * Copies committed entries into the ledger collection. An entry already there (an earlier copy that
+   * crashed before the account recorded it) must be the same entry; anything else under its id or its
+   * effect key would be a second history, and fails loudly instead of being dropped.
+   */
+  async copy(entries: LedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const docs = entries.map(toLedgerDoc);
+    try {
+      await this.collections.ledger.insertMany(docs, { ordered: false });
+    } catch (error) {
+      const clashing = duplicateKeyIndexes(error, docs.length);
+      if (clashing === null) throw error;
+      await this.verifySame(clashing.map((i) => docs[i]).filter((d): d is LedgerDoc => d !== undefined));
+    }
+  }
+
+  private async verifySame(docs: LedgerDoc[]): Promise<void> {
+    const byCustomer = new Map<string, LedgerDoc[]>();
+    for (const doc of docs) byCustomer.set(doc.customer, [...(byCustomer.get(doc.customer) ?? []), doc]);
+    for (const [customer, mine] of byCustomer) {
+      const stored = await this.collections.ledger
+        .find({ customer, $or: [{ _id: { $in: mine.map((d) => d._id) } }, { opKey: { $in: mine.map((d) => d.opKey) } }] })
+        .toArray();
+      for (const doc of mine) {
+        const other = stored.find((s) => s._id === doc._id || s.opKey === doc.opKey);
+        if (!other || !sameEntry(doc, other)) {
+          throw new LedgerConflictError(
+            `ledger entry ${doc._id} (${doc.opKey}) meets a different stored entry ${other ? `${other._id} (${other.opKey})` : '(not found)'}`,
+          );
+        }
+      }
+    }
+  }
+}
+
+function sameEntry(a: LedgerDoc, b: LedgerDoc): boolean {
+  return (
+    a._id === b._id &&
+    a.customer === b.customer &&
+    a.seq === b.seq &&
+    a.type === b.type &&
+    a.amount === b.amount &&
+    a.balanceAfter === b.balanceAfter &&
+    a.opKey === b.opKey &&
+    (a.bucket ?? null) === (b.bucket ?? null) &&
+    a.ref === b.ref &&
+    new Date(a.at).getTime() === new Date(b.at).getTime()
+  );
 }

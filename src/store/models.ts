@@ -1,236 +1,109 @@
 import { Schema } from 'mongoose';
-import type { Connection, Model } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
 import type { AccountState, LedgerEntry } from '../domain/account';
-import type { StoredEvent } from '../app/ports';
+import type { ArchivedRecord } from '../domain/archive';
 
 /**
- * One committed version of an account: the whole domain state plus its ledger outbox. Versions are
- * only ever inserted, and `_id` = `customer:version` is unique, so inserting version N+1 is an atomic
- * compare-and-set on any MongoDB-compatible server (FerretDB v1 included, whose conditional updates
- * are not atomic). See src/store/README.md.
+ * The collections and their indexes. Mongoose owns the index definitions (created at start-up, never
+ * lazily: the unique ones are what makes effects exactly-once); reads and writes go through the
+ * driver's collections directly, as plain documents (src/store/README.md).
  */
-export interface AccountVersionDoc extends Omit<AccountState, 'customer'> {
-  _id: string;
-  customer: string;
-  version: number;
-  outbox: LedgerEntry[];
-  nextDueAt: Date | null;
-  /** Real time of the commit (never the test clock): old versions are pruned by it. */
-  committedAt: Date;
+
+/** A ledger entry as stored: its metadata as JSON text, so any key an app sends can be kept. */
+export interface StoredLedgerEntry extends Omit<LedgerEntry, 'id' | 'metadata'> {
+  metadata: string | null;
 }
 
-/** The head of an account: an index for the sweep and lookups, never the source of truth. */
-export interface AccountDoc {
+export interface LedgerDoc extends StoredLedgerEntry {
+  _id: string;
+}
+
+/** One customer's whole credit state, changed in place by conditional updates on `version`. */
+export interface AccountDoc extends Omit<AccountState, 'customer'> {
   _id: string;
   version: number;
-  externalId: string | null;
-  balance: number;
+  /** Entries committed with the state and not yet known to be in the ledger collection, oldest first. */
+  outbox: StoredLedgerEntry[];
+  /** Every entry up to this seq is in the ledger collection. */
   flushedSeq: number;
   nextDueAt: Date | null;
+  /** A random id of the write that made this version: tells a batch writer which of its conditional updates won. */
+  lastWrite: string;
 }
 
-export interface LedgerDoc extends Omit<LedgerEntry, 'id'> {
+export interface ArchiveDoc {
   _id: string;
+  customer: string;
+  key: string;
+  /** Set for archived top-ups: refunds and disputes find them by payment. */
+  paymentIntent: string | null;
+  record: ArchivedRecord;
+  /** The account version the record was taken from: an older copy never overwrites a newer one. */
+  fromVersion: number;
 }
 
-export interface EventDoc extends Omit<StoredEvent, 'id'> {
+export interface EventDoc {
   _id: string;
+  type: string;
+  created: Date;
+  livemode: boolean;
+  /** The verified event as Stripe sent it, as JSON text: Stripe allows metadata keys MongoDB field names may not have. */
+  payload: string;
+  status: 'received' | 'processed' | 'ignored' | 'parked';
+  reason: string | null;
+  customer: string | null;
+  receivedAt: Date;
+  finishedAt: Date | null;
 }
 
-const allocation = new Schema({ bucket: String, amount: Number }, { _id: false });
+const options = { versionKey: false, autoIndex: false, strict: false } as const;
 
-const ledgerEntryFields = {
-  customer: { type: String, required: true },
-  seq: { type: Number, required: true },
-  type: { type: String, required: true },
-  amount: { type: Number, required: true },
-  balanceAfter: { type: Number, required: true },
-  at: { type: Date, required: true },
-  bucket: { type: String, default: null },
-  ref: { type: String, required: true },
-  opKey: { type: String, required: true },
-  allocations: { type: [allocation], default: [] },
-  requestHash: { type: String, default: null },
-  reason: { type: String, default: null },
-  metadata: { type: Schema.Types.Mixed, default: null },
-};
-
-const outboxEntry = new Schema({ id: String, ...ledgerEntryFields }, { _id: false });
-
-const bucket = new Schema(
-  {
-    id: String,
-    source: String,
-    granted: Number,
-    remaining: Number,
-    grantedAt: Date,
-    expiresAt: { type: Date, default: null },
-    expired: Boolean,
-    ref: String,
-    revoked: Number,
-    shortfall: Number,
-  },
-  { _id: false },
-);
-
-const term = new Schema(
-  {
-    id: String,
-    subscriptionId: String,
-    invoiceIds: [String],
-    plan: String,
-    price: String,
-    months: Number,
-    slotCredits: Number,
-    trial: Boolean,
-    start: Date,
-    end: Date,
-    paidAt: Date,
-    stoppedAt: { type: Date, default: null },
-  },
-  { _id: false },
-);
-
-const subscription = new Schema(
-  {
-    id: String,
-    plan: { type: String, default: null },
-    price: { type: String, default: null },
-    months: { type: Number, default: null },
-    monthlyCredits: { type: Number, default: null },
-    status: String,
-    termStart: { type: Date, default: null },
-    termEnd: { type: Date, default: null },
-    cancelAtPeriodEnd: Boolean,
-    asOf: Date,
-    endedAt: { type: Date, default: null },
-    pauses: [new Schema({ from: Date, to: { type: Date, default: null } }, { _id: false })],
-  },
-  { _id: false },
-);
-
-const planChange = new Schema(
-  {
-    id: String,
-    subscriptionId: String,
-    at: Date,
-    plan: String,
-    price: String,
-    monthlyCredits: Number,
-    raisesSlot: Boolean,
-  },
-  { _id: false },
-);
-
-const topup = new Schema(
-  {
-    session: String,
-    bucket: String,
-    paymentIntent: { type: String, default: null },
-    credits: Number,
-    refundClaimed: Number,
-    refundShortfall: Number,
-    disputes: [new Schema({ dispute: String, revoked: Number, shortfall: Number, restored: Boolean }, { _id: false })],
-  },
-  { _id: false },
-);
-
-const payment = new Schema(
-  {
-    paymentIntent: String,
-    charges: [
-      new Schema(
-        { id: String, amount: Number, amountRefunded: Number, invoice: { type: String, default: null } },
-        { _id: false },
-      ),
-    ],
-    disputes: [new Schema({ id: String, charge: { type: String, default: null }, status: String }, { _id: false })],
-  },
-  { _id: false },
-);
-
-const versionSchema = new Schema<AccountVersionDoc>(
-  {
-    _id: String,
-    customer: { type: String, required: true },
-    version: { type: Number, required: true },
-    externalId: { type: String, default: null },
-    balance: { type: Number, required: true },
-    seq: { type: Number, required: true },
-    buckets: [bucket],
-    terms: [term],
-    subscriptions: [subscription],
-    planChanges: [planChange],
-    topups: [topup],
-    payments: [payment],
-    outbox: [outboxEntry],
-    nextDueAt: { type: Date, default: null },
-    committedAt: { type: Date, required: true },
-  },
-  { collection: 'account_versions', versionKey: false, autoIndex: false },
-);
-versionSchema.index({ customer: 1, version: -1 }, { unique: true });
-versionSchema.index({ committedAt: 1 });
-// Disputes name a payment, not a customer: the account is found by the payment it holds.
-versionSchema.index({ 'topups.paymentIntent': 1 });
-versionSchema.index({ 'payments.paymentIntent': 1 });
-
-const accountSchema = new Schema<AccountDoc>(
-  {
-    _id: String,
-    version: { type: Number, required: true },
-    externalId: { type: String, default: null },
-    balance: { type: Number, default: 0 },
-    flushedSeq: { type: Number, default: 0 },
-    nextDueAt: { type: Date, default: null },
-  },
-  { collection: 'accounts', versionKey: false, autoIndex: false },
-);
-accountSchema.index({ nextDueAt: 1 });
+// Shard keys (src/store/README.md): accounts by _id (the customer), ledger and archive by customer, events by _id.
+const accountSchema = new Schema({ _id: String }, { ...options, collection: 'accounts' });
+// The sweep reads due accounts in (nextDueAt, customer) order, batch after batch.
+accountSchema.index({ nextDueAt: 1, _id: 1 });
 accountSchema.index({ externalId: 1 });
+// Disputes name a payment, not a customer: the account is found by the payment it holds.
+accountSchema.index({ 'topups.paymentIntent': 1 });
+accountSchema.index({ 'payments.paymentIntent': 1 });
 
-const ledgerSchema = new Schema<LedgerDoc>(
-  { _id: String, ...ledgerEntryFields },
-  { collection: 'ledger', versionKey: false, autoIndex: false },
-);
+const ledgerSchema = new Schema({ _id: String }, { ...options, collection: 'ledger' });
 // Each effect (grant of a slot, a debit key, an expiry…) can exist once per customer.
 ledgerSchema.index({ customer: 1, opKey: 1 }, { unique: true });
 ledgerSchema.index({ customer: 1, seq: -1 }, { unique: true });
 
-const eventSchema = new Schema<EventDoc>(
-  {
-    _id: String,
-    type: { type: String, required: true },
-    created: { type: Date, required: true },
-    livemode: Boolean,
-    payload: Schema.Types.Mixed,
-    status: { type: String, required: true },
-    reason: { type: String, default: null },
-    customer: { type: String, default: null },
-    receivedAt: { type: Date, required: true },
-    finishedAt: { type: Date, default: null },
-  },
-  { collection: 'stripe_events', versionKey: false, autoIndex: false, minimize: false },
-);
+const archiveSchema = new Schema({ _id: String }, { ...options, collection: 'account_archive' });
+archiveSchema.index({ customer: 1, key: 1 }, { unique: true });
+archiveSchema.index({ paymentIntent: 1 }, { sparse: true });
+
+const eventSchema = new Schema({ _id: String }, { ...options, collection: 'stripe_events' });
 eventSchema.index({ status: 1, created: 1 });
 
-export interface Models {
-  Account: Model<AccountDoc>;
-  AccountVersion: Model<AccountVersionDoc>;
-  Ledger: Model<LedgerDoc>;
-  Event: Model<EventDoc>;
+export interface Collections {
+  accounts: mongo.Collection<AccountDoc>;
+  ledger: mongo.Collection<LedgerDoc>;
+  archive: mongo.Collection<ArchiveDoc>;
+  events: mongo.Collection<EventDoc>;
 }
 
-export function registerModels(connection: Connection): Models {
+/** Lets a test stand between the store and the driver (a crash after a write, a count of round trips). */
+export type WrapCollection = <T extends object>(name: keyof Collections, collection: mongo.Collection<T>) => mongo.Collection<T>;
+
+export async function openCollections(connection: Connection, wrap?: WrapCollection): Promise<Collections> {
+  const models = [
+    connection.model('Account', accountSchema),
+    connection.model('LedgerEntry', ledgerSchema),
+    connection.model('ArchivedRecord', archiveSchema),
+    connection.model('StripeEvent', eventSchema),
+  ];
+  await Promise.all(models.map((model) => model.createIndexes()));
+  const db: mongo.Db | undefined = connection.db;
+  if (!db) throw new Error('MongoDB connection is not open');
+  const w = wrap ?? ((_name, collection) => collection);
   return {
-    Account: connection.model<AccountDoc>('Account', accountSchema),
-    AccountVersion: connection.model<AccountVersionDoc>('AccountVersion', versionSchema),
-    Ledger: connection.model<LedgerDoc>('LedgerEntry', ledgerSchema),
-    Event: connection.model<EventDoc>('StripeEvent', eventSchema),
+    accounts: w('accounts', db.collection<AccountDoc>('accounts')),
+    ledger: w('ledger', db.collection<LedgerDoc>('ledger')),
+    archive: w('archive', db.collection<ArchiveDoc>('account_archive')),
+    events: w('events', db.collection<EventDoc>('stripe_events')),
   };
-}
-
-/** Indexes are created at start-up, not lazily: the unique ones are what makes effects exactly-once. */
-export async function ensureIndexes(models: Models): Promise<void> {
-  await Promise.all([models.Account.createIndexes(), models.AccountVersion.createIndexes(), models.Ledger.createIndexes(), models.Event.createIndexes()]);
 }

@@ -134,7 +134,7 @@ describe('when the server gets SIGTERM in the middle of a burst of webhooks', ()
           const ledger = await request(after.app).get(`/v1/customers/${customer}/ledger`).set(asApp).expect(200);
           const entries: Array<{ type: string; amount: number }> = ledger.body.entries;
           expect(entries.filter((e) => e.type === 'grant')).toEqual([expect.objectContaining({ amount: 5000 })]);
-          const account = await after.stores.accounts.load(customer);
+          const account = await after.stores.accounts.read(customer);
           expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(account?.state.balance);
         }),
       );

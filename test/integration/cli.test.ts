@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { AdminContext } from '../../src/cli/command';
 import { runAdmin } from '../../src/cli/runAdmin';
 import { parseEnv } from '../../src/config';
-import type { AccountVersionDoc, LedgerDoc } from '../../src/store/models';
+import type { AccountDoc } from '../../src/store/models';
 import { deliverOk, invoicePaid, stripeId } from '../fixtures/stripe';
 import { APP_KEY, asApp, balanceOf, startHarness, testCatalog, WEBHOOK_SECRET } from '../support/harness';
 import type { Harness } from '../support/harness';
@@ -46,16 +46,20 @@ async function customerWithDebit(): Promise<string> {
   return customer;
 }
 
-/** The breach is made where the truth lives: the latest committed version, or the ledger (src/store/README.md). */
-async function editLatestVersion(customer: string, update: (doc: AccountVersionDoc) => void): Promise<void> {
-  const versions = h.stores.connection.collection<AccountVersionDoc>('account_versions');
-  const [latest] = await versions.find({ customer }).sort({ version: -1 }).limit(1).toArray();
-  if (!latest) throw new Error(`no version of ${customer}`);
-  update(latest);
-  await versions.replaceOne({ _id: latest._id }, latest);
+/** The breach is made where the truth lives: the account document, whose outbox holds the newest entries (src/store/README.md). */
+async function editAccount(customer: string, update: (doc: AccountDoc) => void): Promise<void> {
+  const accounts = h.stores.connection.collection<AccountDoc>('accounts');
+  const doc = await accounts.findOne({ _id: customer });
+  if (!doc) throw new Error(`no account ${customer}`);
+  update(doc);
+  await accounts.replaceOne({ _id: customer }, doc);
 }
 
-const ledger = () => h.stores.connection.collection<LedgerDoc>('ledger');
+function outboxEntry(doc: AccountDoc, seq: number): AccountDoc['outbox'][number] {
+  const entry = doc.outbox.find((e) => e.seq === seq);
+  if (!entry) throw new Error(`seq ${seq} is not in the outbox`);
+  return entry;
+}
 
 async function breachKinds(customer: string): Promise<{ code: number; kinds: string[] }> {
   const ran = await admin('check-ledger', '--customer', customer, '--json');
@@ -84,23 +88,20 @@ describe('check-ledger', () => {
   });
 
   test.each([
-    ['ledger_sum', async (c: string) => void (await ledger().updateOne({ _id: `${c}:2` }, { $set: { amount: -150 } }))],
-    ['running_sum', async (c: string) => void (await ledger().updateOne({ _id: `${c}:2` }, { $set: { balanceAfter: 1 } }))],
+    ['ledger_sum', (c: string) => editAccount(c, (doc) => void (outboxEntry(doc, 2).amount = -150))],
+    ['running_sum', (c: string) => editAccount(c, (doc) => void (outboxEntry(doc, 2).balanceAfter = 1))],
     [
       'duplicate_op_key',
-      // The ledger's unique opKey index refuses a copy, so the copy is made in the version's outbox.
       (c: string) =>
-        editLatestVersion(c, (doc) => {
-          const debit = doc.outbox.find((e) => e.seq === 2) ?? doc.outbox[doc.outbox.length - 1];
-          if (!debit) throw new Error('no outbox entry to copy');
-          doc.outbox.push({ ...debit, id: `${c}:3`, seq: 3, amount: 0, balanceAfter: 4900 });
+        editAccount(c, (doc) => {
+          doc.outbox.push({ ...outboxEntry(doc, 2), seq: 3, amount: 0, balanceAfter: 4900 });
           doc.seq = 3;
         }),
     ],
-    ['sequence_gap', (c: string) => editLatestVersion(c, (doc) => void (doc.seq += 1))],
-    ['bucket_sum', (c: string) => editLatestVersion(c, (doc) => void (doc.buckets[0]!.remaining -= 100))],
-    ['bucket_out_of_range', (c: string) => editLatestVersion(c, (doc) => void (doc.buckets[0]!.remaining = 6000))],
-    ['expired_bucket_not_empty', (c: string) => editLatestVersion(c, (doc) => void (doc.buckets[0]!.expired = true))],
+    ['sequence_gap', (c: string) => editAccount(c, (doc) => void (doc.seq += 1))],
+    ['bucket_sum', (c: string) => editAccount(c, (doc) => void (doc.buckets[0]!.remaining -= 100))],
+    ['bucket_out_of_range', (c: string) => editAccount(c, (doc) => void (doc.buckets[0]!.remaining = 6000))],
+    ['expired_bucket_not_empty', (c: string) => editAccount(c, (doc) => void (doc.buckets[0]!.expired = true))],
   ])('when an account is edited by hand so that %s breaks, then check-ledger names it and exits 1', async (kind, breakIt) => {
     const healthy = await customerWithDebit();
     const broken = await customerWithDebit();

@@ -1,11 +1,10 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
-import type { AccountStore } from '../../src/app/ports';
-import type { Stores } from '../../src/store/connection';
 import { testMongoUri } from '../setup/peers';
 import { asAdmin, asApp, startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
 import { sampleOf, scrape } from '../support/metricsText';
+import { hookCollections } from '../support/collectionHooks';
 import {
   chargeObject,
   checkoutSessionObject,
@@ -41,26 +40,14 @@ function debit(h: Harness, customer: string, body: { amount: number; idempotency
   return request(h.app).post(`/v1/customers/${customer}/debits`).set(asApp).send(body);
 }
 
-/** Wraps the account store so that, once armed, a commit first lets `rival` commit the same account. */
+/** Once armed, the first write to an account first lets `rival` write the same account (a lost race). */
 function losingFirstRace(rival: { run: (() => Promise<void>) | null }) {
-  return (stores: Stores): Stores => {
-    const accounts: AccountStore = {
-      load: (c) => stores.accounts.load(c),
-      commit: async (commit) => {
-        const before = rival.run;
-        rival.run = null;
-        if (before) await before();
-        return stores.accounts.commit(commit);
-      },
-      markFlushed: (c, s) => stores.accounts.markFlushed(c, s),
-      findByExternalId: (e) => stores.accounts.findByExternalId(e),
-      findByPaymentIntent: (p) => stores.accounts.findByPaymentIntent(p),
-      findDue: (n, l) => stores.accounts.findDue(n, l),
-      listCustomers: (a, l) => stores.accounts.listCustomers(a, l),
-      pruneOldVersions: () => stores.accounts.pruneOldVersions(),
-    };
-    return { ...stores, accounts };
-  };
+  return hookCollections((call) => {
+    if (call.collection !== 'accounts' || !['replaceOne', 'insertOne'].includes(call.method) || !rival.run) return call.proceed();
+    const before = rival.run;
+    rival.run = null;
+    return before().then(() => call.proceed());
+  });
 }
 
 describe('GET /metrics', () => {
@@ -134,7 +121,7 @@ describe('credit and debit metrics', () => {
   it('when a commit loses the race to another instance and is decided again, then its credits are counted once, by the instance that committed them', async () => {
     const uri = testMongoUri();
     const rival: { run: (() => Promise<void>) | null } = { run: null };
-    const h = await service({ uri, wrapStores: losingFirstRace(rival) });
+    const h = await service({ uri, wrapCollection: losingFirstRace(rival) });
     const other = await service({ uri });
     const customer = await subscriber(h);
     rival.run = async () => {
@@ -197,21 +184,9 @@ describe('sweep metrics', () => {
   it('when a sweep fails, then it counts as failed and the lag keeps growing from the last success', async () => {
     const failing = { now: false };
     const h = await service({
-      wrapStores: (stores) => ({
-        ...stores,
-        accounts: {
-          load: (c) => stores.accounts.load(c),
-          commit: (c) => stores.accounts.commit(c),
-          markFlushed: (c, s) => stores.accounts.markFlushed(c, s),
-          findByExternalId: (e) => stores.accounts.findByExternalId(e),
-          findByPaymentIntent: (p) => stores.accounts.findByPaymentIntent(p),
-          listCustomers: (a, l) => stores.accounts.listCustomers(a, l),
-          pruneOldVersions: () => stores.accounts.pruneOldVersions(),
-          findDue: async (n, l) => {
-            if (failing.now) throw new Error('simulated MongoDB failure');
-            return stores.accounts.findDue(n, l);
-          },
-        },
+      wrapCollection: hookCollections((call) => {
+        if (failing.now && call.collection === 'accounts' && call.method === 'find') throw new Error('simulated MongoDB failure');
+        return call.proceed();
       }),
     });
     await request(h.app).post('/v1/admin/run-due').set(asAdmin).send({}).expect(200);

@@ -8,10 +8,15 @@ describe('start-up and readiness', () => {
       const indexes = async (collection: string) =>
         (await h.stores.connection.db!.collection(collection).indexes()).map((i) => ({ key: i.key, unique: i.unique === true }));
 
-      expect(await indexes('account_versions')).toEqual(
-        expect.arrayContaining([{ key: { customer: 1, version: -1 }, unique: true }, { key: { 'topups.paymentIntent': 1 }, unique: false }]),
+      expect(await indexes('accounts')).toEqual(
+        expect.arrayContaining([
+          { key: { nextDueAt: 1, _id: 1 }, unique: false },
+          { key: { externalId: 1 }, unique: false },
+          { key: { 'topups.paymentIntent': 1 }, unique: false },
+          { key: { 'payments.paymentIntent': 1 }, unique: false },
+        ]),
       );
-      expect(await indexes('accounts')).toEqual(expect.arrayContaining([{ key: { nextDueAt: 1 }, unique: false }, { key: { externalId: 1 }, unique: false }]));
+      expect(await indexes('account_archive')).toEqual(expect.arrayContaining([{ key: { customer: 1, key: 1 }, unique: true }]));
       expect(await indexes('ledger')).toEqual(
         expect.arrayContaining([{ key: { customer: 1, opKey: 1 }, unique: true }, { key: { customer: 1, seq: -1 }, unique: true }]),
       );

@@ -63,7 +63,7 @@ async function ledgerOf(customer: string): Promise<[string, number][]> {
 }
 
 async function topupBucket(customer: string, session: string) {
-  const state = await h.service.accounts.settled(customer, h.clock.now());
+  const { state } = await h.service.accounts.view(customer, h.clock.now());
   return state.buckets.find((b) => b.id === `topup:${session}`);
 }
 
@@ -236,7 +236,7 @@ describe('refunds of top-ups', () => {
     const pi = stripeId('pi');
     await deliverOk(h.app, event('charge.refunded', chargeObject({ id: 'ch_sub', customer, paymentIntent: pi, amount: 1000, amountRefunded: 1000 }), { created: NOW }) satisfies Stripe.ChargeRefundedEvent);
     expect(await balanceOf(h.app, customer)).toBe(5000);
-    const state = await h.service.accounts.settled(customer, h.clock.now());
+    const { state } = await h.service.accounts.view(customer, h.clock.now());
     expect(state.payments).toEqual([{ paymentIntent: pi, charges: [{ id: 'ch_sub', amount: 1000, amountRefunded: 1000, invoice: null }], disputes: [] }]);
   });
 });

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger';
 import type { Logger } from '../../src/logger';
 import { openStores } from '../../src/store/connection';
 import type { Stores } from '../../src/store/connection';
+import type { WrapCollection } from '../../src/store/models';
 import { stripeMockUrl, testMongoUri } from '../setup/peers';
 
 export const WEBHOOK_SECRET = 'whsec_test_primary_secret';
@@ -64,8 +65,12 @@ export async function startHarness(
     env?: Record<string, string>;
     uri?: string;
     clock?: Clock;
-    /** Wraps the real stores, e.g. to inject a crash between two writes. */
+    /** Wraps the real stores, e.g. to make a use case see a store that fails. */
     wrapStores?: (stores: Stores) => Stores;
+    /** Stands between the store and the driver's collections (test/support/collectionHooks.ts). */
+    wrapCollection?: WrapCollection;
+    /** Turns on the driver's command monitoring (round-trip counts: test/support/commandCounter.ts). */
+    monitorCommands?: boolean;
     /** Where the service logs (e.g. test/support/logCapture.ts); silent by default. */
     logger?: Logger;
   } = {},
@@ -82,7 +87,10 @@ export async function startHarness(
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const opened = await openStores(uri);
+  const opened = await openStores(uri, {
+    ...(options.wrapCollection ? { wrapCollection: options.wrapCollection } : {}),
+    monitorCommands: options.monitorCommands ?? false,
+  });
   const stores = options.wrapStores ? options.wrapStores(opened) : opened;
   // Frozen unless a test passes a flowing base: `clock.set(t)` then means "it is exactly t", so a test
   // can stand on the last millisecond of a slot without time slipping past it.

@@ -91,7 +91,7 @@ async function* customersToCheck(deps: ReconcileDeps, only: string | null): Asyn
     after = last;
   }
   for await (const customer of deps.source.customers()) {
-    if ((await deps.accounts.load(customer)) === null) yield customer;
+    if ((await deps.accounts.read(customer)) === null) yield customer;
   }
 }
 

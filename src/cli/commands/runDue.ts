@@ -32,7 +32,8 @@ export const runDueCommand: AdminCommand = {
       deps.io.stdout.write(
         `As of ${asOf.toISOString()}: ${result.granted} grant(s) issued and ${result.expired} bucket(s) expired across ${result.accounts} account(s).\n`,
       );
+      if (result.failed > 0) deps.io.stdout.write(`${result.failed} account(s) failed and stay due for the next run (see the log).\n`);
     }
-    return EXIT.ok;
+    return result.failed > 0 ? EXIT.failure : EXIT.ok;
   },
 };

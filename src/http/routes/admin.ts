@@ -26,7 +26,7 @@ export function adminRoutes(deps: AdminRouteDeps): Router {
       throw new DomainError('invalid_request', 'asOf: must not be in the future', { field: 'asOf' });
     }
     const result = await deps.runDue(body.asOf ?? now);
-    res.json({ granted: result.granted, expired: result.expired });
+    res.json({ granted: result.granted, expired: result.expired, failed: result.failed });
   });
 
   router.get('/clock', (_req, res) => {

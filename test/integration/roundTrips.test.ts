@@ -1,0 +1,110 @@
+import request from 'supertest';
+import { FLUSH_AT } from '../../src/store/accountStore';
+import { deliverOk, invoicePaid, stripeId } from '../fixtures/stripe';
+import { countCommands } from '../support/commandCounter';
+import type { CommandCount } from '../support/commandCounter';
+import { asAdmin, asApp, startHarness } from '../support/harness';
+import type { Harness } from '../support/harness';
+
+/**
+ * The store's round-trip budget (src/store/README.md), counted as the server sees it: the driver's
+ * command monitoring, every data command (find, aggregate, insert, update…) a request sends.
+ */
+let h: Harness;
+let count: CommandCount;
+
+const YEAR = { price: 'price_pro_y', periodStart: '2026-01-15T00:00:00Z', periodEnd: '2027-01-15T00:00:00Z' };
+
+beforeEach(async () => {
+  h = await startHarness({ monitorCommands: true });
+  h.clock.set(new Date('2026-01-20T00:00:00Z'));
+  count = countCommands(h.stores.connection);
+});
+
+afterEach(async () => {
+  count.stop();
+  await h.close();
+});
+
+async function annualSubscriber(): Promise<string> {
+  const customer = stripeId('cus');
+  await deliverOk(h.app, invoicePaid({ customer, subscription: stripeId('sub'), ...YEAR }));
+  return customer;
+}
+
+function debit(customer: string, key: string) {
+  return request(h.app).post(`/v1/customers/${customer}/debits`).set(asApp).send({ amount: 1, idempotencyKey: key });
+}
+
+function described(): string {
+  return count
+    .commands()
+    .map((c) => `${c.name} ${c.collection}`)
+    .join(', ');
+}
+
+describe('round trips of each path', () => {
+  it('when a debit comes with a new key, then it costs at most 3 round trips, also when it copies the outbox to the ledger', async () => {
+    const customer = await annualSubscriber();
+    const costs: number[] = [];
+    for (let i = 0; i < FLUSH_AT + 2; i++) {
+      count.reset();
+      await debit(customer, `new-${i}`).expect(201);
+      costs.push(count.total());
+      if (count.total() > 3) throw new Error(`debit ${i} cost ${count.total()} round trips: ${described()}`);
+    }
+    // Most debits are one read and one conditional update; the one that copies the outbox adds an insert.
+    expect(costs.filter((c) => c === 2).length).toBeGreaterThanOrEqual(FLUSH_AT);
+    expect(costs).toContain(3);
+  });
+
+  it('when a debit key is repeated, then it costs at most 2 round trips and writes nothing', async () => {
+    const customer = await annualSubscriber();
+    await debit(customer, 'again').expect(201);
+    count.reset();
+    await debit(customer, 'again').expect(200);
+    expect(count.total()).toBeLessThanOrEqual(2);
+    expect(count.writes()).toBe(0);
+  });
+
+  it('when a repeated key was copied to the ledger collection long ago, then it is still found within the budget', async () => {
+    const customer = await annualSubscriber();
+    await debit(customer, 'old').expect(201);
+    for (let i = 0; i < FLUSH_AT + 1; i++) await debit(customer, `later-${i}`).expect(201);
+    count.reset();
+    await debit(customer, 'old').expect(200);
+    expect(count.total()).toBeLessThanOrEqual(2);
+  });
+
+  it('when invoice.paid renews an existing account, then it costs at most 4 round trips with the event record', async () => {
+    const customer = stripeId('cus');
+    const subscription = stripeId('sub');
+    await deliverOk(h.app, invoicePaid({ customer, subscription, price: 'price_pro_m', periodStart: '2026-01-15T00:00:00Z', periodEnd: '2026-02-15T00:00:00Z' }));
+    h.clock.set(new Date('2026-02-15T00:00:01Z'));
+    count.reset();
+    await deliverOk(h.app, invoicePaid({ customer, subscription, price: 'price_pro_m', billingReason: 'subscription_cycle', periodStart: '2026-02-15T00:00:00Z', periodEnd: '2026-03-15T00:00:00Z' }));
+    expect(count.total()).toBeLessThanOrEqual(4);
+  });
+
+  it('when the balance is read across a month boundary, then it costs one round trip and writes nothing', async () => {
+    const customer = await annualSubscriber();
+    h.clock.set(new Date('2026-03-20T00:00:00Z'));
+    count.reset();
+    const res = await request(h.app).get(`/v1/customers/${customer}/balance`).set(asApp).expect(200);
+    expect(res.body.balance).toBe(5000);
+    expect(count.total()).toBeLessThanOrEqual(2);
+    expect(count.writes()).toBe(0);
+  });
+
+  it('when the sweep turns a month over for many accounts, then it costs at most 3 round trips per account and far fewer per batch', async () => {
+    const customers = await Promise.all(Array.from({ length: 20 }, () => annualSubscriber()));
+    await Promise.all(customers.map((c, i) => debit(c, `spend-${i}`).expect(201)));
+    h.clock.set(new Date('2026-02-16T00:00:00Z'));
+    count.reset();
+    const res = await request(h.app).post('/v1/admin/run-due').set(asAdmin).send({}).expect(200);
+    expect(res.body).toEqual({ granted: 20, expired: 20, failed: 0 });
+    expect(count.total()).toBeLessThanOrEqual(3 * customers.length);
+    // One read of the due accounts, one copy of their outboxes to the ledger, one bulk of conditional updates.
+    expect(described()).toBe('find accounts, insert ledger, update accounts');
+  });
+});

@@ -1,0 +1,20 @@
+import { unsupportedServerReason } from '../../src/store/serverCheck';
+
+describe('which servers the store runs on', () => {
+  test.each([
+    ['MongoDB 8', { version: '8.0.4' }],
+    ['MongoDB 6', { version: '6.0.19' }],
+    ['SecantusDB', { version: '8.2.11', secantusVersion: '0.7.0b3' }],
+  ])('when the server is %s, then it is accepted', (_name, buildInfo) => {
+    expect(unsupportedServerReason(buildInfo)).toBeNull();
+  });
+
+  test.each([
+    ['FerretDB v1', { version: '7.0.42', ferretdbVersion: 'v1.24.2' }, /FerretDB v1\.24\.2 is not supported: its conditional updates are not atomic/],
+    ['a FerretDB that does not say which', { version: '7.0.42', ferretdbVersion: 'unknown' }, /FerretDB unknown is not supported/],
+    ['MongoDB 5', { version: '5.0.30' }, /MongoDB 5\.0\.30 is not supported: MongoDB 6 or newer is required/],
+    ['a server with no version', {}, /did not report a MongoDB version/],
+  ])('when the server is %s, then start-up is refused with the reason', (_name, buildInfo, reason) => {
+    expect(unsupportedServerReason(buildInfo)).toMatch(reason);
+  });
+});
