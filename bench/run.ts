@@ -1,18 +1,13 @@
 /**
- * `npm run bench`: throughput of the paths that carry money, on a scratch SecantusDB (or MONGODB_URI),
- * through the real Express app in-process. Prints figures and ratios; asserts nothing about speed.
+ * `npm run bench`: each path that carries money, through the real Express app over HTTP (keep-alive,
+ * 8 requests in flight), against its floor measured in the same run on the same server (bench/floor.ts),
+ * at 200 accounts and at 20,000. Prints figures and ratios; asserts nothing about speed.
  *
- *   - webhook ingest: signed invoice.paid events for distinct customers, sequential and 8 in flight
- *   - debits on one hot account (serialised by design) vs spread over many accounts
- *   - the sweep: accounts crossing a month boundary per second
- *   - balance reads
- *   - the database's lookups by _id and by another field as a collection grows (bench/lookups.ts)
- *
- * BENCH_N customers (default 200).
+ * On a scratch SecantusDB by default, or on MONGODB_URI. BENCH_SCALES overrides the sizes (e.g. "200").
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import request from 'supertest';
-import type { Express } from 'express';
 import { composeService } from '../src/compose';
 import { parseEnv } from '../src/config';
 import { AdjustableClock } from '../src/domain/clock';
@@ -22,21 +17,24 @@ import { ensurePeerTools } from '../src/peers/tools';
 import { openStores } from '../src/store/connection';
 import { invoicePaid, signedDelivery } from '../test/fixtures/stripe';
 import { testCatalog } from '../test/support/harness';
-import { benchLookups } from './lookups';
+import { countCommands } from '../test/support/commandCounter';
+import { floorOn } from './floor';
+import type { Floor } from './floor';
 
 const SECRET = 'whsec_bench';
 const KEY = 'Bearer bench_key';
+const IN_FLIGHT = 8;
+const SWEEP_BATCH = 100;
 
-async function timed(label: string, count: number, run: () => Promise<void>): Promise<number> {
+type Row = { path: string; ops: number; rate: number; floor: number };
+
+async function rate(count: number, run: () => Promise<void>): Promise<number> {
   const t0 = performance.now();
   await run();
-  const seconds = (performance.now() - t0) / 1000;
-  const rate = count / seconds;
-  process.stdout.write(`${label.padEnd(52)} ${String(count).padStart(6)} ops  ${seconds.toFixed(2).padStart(7)} s  ${rate.toFixed(0).padStart(7)} ops/s\n`);
-  return rate;
+  return count / ((performance.now() - t0) / 1000);
 }
 
-async function inParallel<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+async function inParallel<T>(items: T[], work: (item: T) => Promise<void>, width = IN_FLIGHT): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: width }, async () => {
@@ -48,16 +46,144 @@ async function inParallel<T>(items: T[], width: number, work: (item: T) => Promi
   );
 }
 
-async function deliver(app: Express, customer: string): Promise<void> {
-  const event = invoicePaid({ customer, subscription: `sub_${customer}`, price: 'price_pro_y', periodStart: '2026-01-15T00:00:00Z', periodEnd: '2027-01-15T00:00:00Z' });
-  const { body, signature } = signedDelivery(event, { secret: SECRET });
-  const res = await request(app).post('/webhooks/stripe').set('Stripe-Signature', signature).set('Content-Type', 'application/json').send(body);
-  if (res.status !== 200) throw new Error(`webhook ${res.status}`);
+function customersOf(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `cus_${prefix}${String(i).padStart(6, '0')}`);
 }
 
-async function debit(app: Express, customer: string, key: string): Promise<void> {
-  const res = await request(app).post(`/v1/customers/${customer}/debits`).set('Authorization', KEY).send({ amount: 1, idempotencyKey: key });
-  if (res.status !== 201) throw new Error(`debit ${res.status} ${JSON.stringify(res.body)}`);
+interface Running {
+  base: string;
+  runDue(asOf: Date): Promise<unknown>;
+  clock: AdjustableClock;
+  floor: Floor;
+  count: ReturnType<typeof countCommands>;
+  close(): Promise<void>;
+}
+
+async function startService(uri: string): Promise<Running> {
+  const stores = await openStores(uri, { monitorCommands: true });
+  const clock = new AdjustableClock();
+  clock.set(new Date('2026-01-20T00:00:00Z'));
+  const config = parseEnv({ STRIPE_WEBHOOK_SECRET: SECRET, API_KEYS: 'bench_key', MONGODB_URI: uri, LOG_LEVEL: 'silent' });
+  const service = composeService({ config, catalog: testCatalog, stores, clock, testClock: null, logger: createLogger('silent') });
+  const server = createServer(service.app);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    runDue: service.runDue,
+    clock,
+    floor: await floorOn(stores.connection),
+    count: countCommands(stores.connection),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+      await stores.connection.dropDatabase();
+      await stores.close();
+    },
+  };
+}
+
+async function post(url: string, body: string, headers: Record<string, string>, expected: number[]): Promise<void> {
+  const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
+  await res.arrayBuffer();
+  if (!expected.includes(res.status)) throw new Error(`${url} answered ${res.status}`);
+}
+
+function deliver(s: Running, customer: string): Promise<void> {
+  const event = invoicePaid({ customer, subscription: `sub_${customer}`, price: 'price_pro_y', periodStart: '2026-01-15T00:00:00Z', periodEnd: '2027-01-15T00:00:00Z' });
+  const { body, signature } = signedDelivery(event, { secret: SECRET });
+  return post(`${s.base}/webhooks/stripe`, body, { 'Stripe-Signature': signature }, [200]);
+}
+
+function debit(s: Running, customer: string, key: string): Promise<void> {
+  return post(`${s.base}/v1/customers/${customer}/debits`, JSON.stringify({ amount: 1, idempotencyKey: key }), { Authorization: KEY }, [201]);
+}
+
+async function read(s: Running, customer: string): Promise<void> {
+  const res = await fetch(`${s.base}/v1/customers/${customer}/balance`, { headers: { Authorization: KEY } });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`balance answered ${res.status}`);
+}
+
+async function measureScale(uri: string, size: number): Promise<Row[]> {
+  const s = await startService(`${uri.replace(/\/$/, '')}/bench_${process.pid}_${size}`);
+  try {
+    const measured = Math.min(500, Math.max(100, Math.floor(size / 2)));
+    const seeded = customersOf('a', size - measured);
+    const fresh = customersOf('b', measured);
+    await inParallel(seeded, (c) => deliver(s, c));
+    await s.floor.seed([...seeded]);
+    const rows: Row[] = [];
+
+    const ingest = await rate(measured, () => inParallel(fresh, (c) => deliver(s, c)));
+    const ingestFloor = await rate(measured, () => inParallel(fresh, (c) => s.floor.ingest(c, `evt_floor_${c}`)));
+    rows.push({ path: 'webhook invoice.paid, new customers', ops: measured, rate: ingest, floor: ingestFloor });
+
+    const hot = seeded[0] ?? '';
+    const keys = Array.from({ length: 400 }, (_, i) => i);
+    const hotRate = await rate(keys.length, () => inParallel(keys, (i) => debit(s, hot, `hot-${i}`)));
+    const hotFloor = await rate(keys.length, () => inParallel(keys, (i) => s.floor.debit(hot, `hot-${i}`)));
+    rows.push({ path: 'debits on one hot account', ops: keys.length, rate: hotRate, floor: hotFloor });
+
+    const spreadOn = (i: number): string => seeded[(i * 7919) % seeded.length] ?? '';
+    const spread = await rate(keys.length, () => inParallel(keys, (i) => debit(s, spreadOn(i), `spread-${i}`)));
+    const spreadFloor = await rate(keys.length, () => inParallel(keys, (i) => s.floor.debit(spreadOn(i), `spread-${i}`)));
+    rows.push({ path: 'debits spread over accounts', ops: keys.length, rate: spread, floor: spreadFloor });
+
+    const reads = Array.from({ length: 1000 }, (_, i) => spreadOn(i + 3));
+    const readRate = await rate(reads.length, () => inParallel(reads, (c) => read(s, c)));
+    const readFloor = await rate(reads.length, () => inParallel(reads, (c) => s.floor.read(c)));
+    rows.push({ path: 'balance reads', ops: reads.length, rate: readRate, floor: readFloor });
+
+    // Every annual customer's slot turns over at once: the month boundary the sweep exists for.
+    s.clock.set(new Date('2026-02-15T00:00:01Z'));
+    const all = [...seeded, ...fresh];
+    const sweepRate = await rate(all.length, async () => {
+      await s.runDue(s.clock.now());
+    });
+    const sweepFloor = await rate(seeded.length, () => s.floor.sweep(seeded, SWEEP_BATCH));
+    rows.push({ path: 'sweep at a month boundary (accounts)', ops: all.length, rate: sweepRate, floor: sweepFloor });
+
+    if (size === Math.min(...scales())) printRoundTrips(await roundTrips(s, fresh));
+    return rows;
+  } finally {
+    await s.close();
+  }
+}
+
+async function roundTrips(s: Running, customers: string[]): Promise<[string, number][]> {
+  const counted = async (work: () => Promise<void>): Promise<number> => {
+    s.count.reset();
+    await work();
+    return s.count.total();
+  };
+  const c = customers[1] ?? '';
+  return [
+    ['debit, new key', await counted(() => debit(s, c, 'rt-1'))],
+    ['debit, repeated key', await counted(() => post(`${s.base}/v1/customers/${c}/debits`, JSON.stringify({ amount: 1, idempotencyKey: 'rt-1' }), { Authorization: KEY }, [200]))],
+    ['balance read', await counted(() => read(s, c))],
+    ['invoice.paid, new customer', await counted(() => deliver(s, 'cus_roundtrip'))],
+  ];
+}
+
+function printRoundTrips(rows: [string, number][]): void {
+  process.stdout.write('round trips (driver command monitoring)\n');
+  for (const [path, n] of rows) process.stdout.write(`  ${path.padEnd(34)} ${n}\n`);
+  process.stdout.write('\n');
+}
+
+function printScale(size: number, rows: Row[]): void {
+  process.stdout.write(`${size} accounts, ${IN_FLIGHT} in flight\n`);
+  process.stdout.write(`  ${'path'.padEnd(38)} ${'ops'.padStart(6)} ${'ops/s'.padStart(8)} ${'floor/s'.padStart(8)} ${'ratio'.padStart(6)}\n`);
+  for (const r of rows) {
+    process.stdout.write(`  ${r.path.padEnd(38)} ${String(r.ops).padStart(6)} ${r.rate.toFixed(0).padStart(8)} ${r.floor.toFixed(0).padStart(8)} ${(r.rate / r.floor).toFixed(2).padStart(6)}\n`);
+  }
+  process.stdout.write('\n');
+}
+
+function scales(): number[] {
+  const fromEnv = process.env.BENCH_SCALES?.split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 200);
+  return fromEnv && fromEnv.length > 0 ? fromEnv : [200, 20_000];
 }
 
 async function main(): Promise<void> {
@@ -69,52 +195,23 @@ async function main(): Promise<void> {
     uri = mongo.uri;
     stop = mongo.stop;
   }
-  const dbUri = `${uri.replace(/\/$/, '')}/bench_${process.pid}`;
-  const stores = await openStores(dbUri);
-  const clock = new AdjustableClock();
-  clock.set(new Date('2026-01-20T00:00:00Z'));
-  const config = parseEnv({ STRIPE_WEBHOOK_SECRET: SECRET, API_KEYS: 'bench_key', MONGODB_URI: dbUri, LOG_LEVEL: 'silent' });
-  const { app, runDue } = composeService({ config, catalog: testCatalog, stores, clock, testClock: null, logger: createLogger('silent') });
-  const N = Number(process.env.BENCH_N ?? 200);
-  process.stdout.write(`credits bench: ${N} customers, database ${uri.startsWith('mongodb://127.0.0.1') && !process.env.MONGODB_URI ? 'SecantusDB (scratch)' : 'MONGODB_URI'}\n\n`);
+  process.stdout.write(`credits bench on ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'a scratch SecantusDB'}; ratio = the path's rate / its floor's rate\n\n`);
   try {
-    const customers = Array.from({ length: N }, (_, i) => `cus_bench_${String(i).padStart(6, '0')}`);
-    const half = N / 2;
-    const seq = await timed('webhook invoice.paid, one at a time', half, async () => {
-      for (const c of customers.slice(0, half)) await deliver(app, c);
-    });
-    const par = await timed('webhook invoice.paid, 8 in flight', half, () => inParallel(customers.slice(half), 8, (c) => deliver(app, c)));
-
-    const hot = customers[0] ?? '';
-    const hotRate = await timed('debits on one account, 8 in flight', 300, () =>
-      inParallel(Array.from({ length: 300 }, (_, i) => i), 8, (i) => debit(app, hot, `hot-${i}`)),
-    );
-    const spreadRate = await timed('debits over many accounts, 8 in flight', 300, () =>
-      inParallel(Array.from({ length: 300 }, (_, i) => i), 8, (i) => debit(app, customers[(i % (N - 1)) + 1] ?? '', `spread-${i}`)),
-    );
-    const reads = await timed('balance reads, 8 in flight', 400, () =>
-      inParallel(Array.from({ length: 400 }, (_, i) => i), 8, async (i) => {
-        const res = await request(app).get(`/v1/customers/${customers[i % N] ?? ''}/balance`).set('Authorization', KEY);
-        if (res.status !== 200) throw new Error(`balance ${res.status}`);
-      }),
-    );
-    clock.set(new Date('2026-02-15T00:00:00Z'));
-    let swept = 0;
-    const sweepRate = await timed('sweep: accounts crossing a month boundary', N, async () => {
-      const result = await runDue(clock.now());
-      swept = result.granted;
-    });
-    process.stdout.write('\n');
-    await benchLookups(stores.connection, (line) => process.stdout.write(line));
-    process.stdout.write(`\nratios\n`);
-    process.stdout.write(`  webhooks 8 in flight / one at a time        ${(par / seq).toFixed(2)}×\n`);
-    process.stdout.write(`  debits spread / one hot account             ${(spreadRate / hotRate).toFixed(2)}×\n`);
-    process.stdout.write(`  balance reads / debits (spread)             ${(reads / spreadRate).toFixed(2)}×\n`);
-    process.stdout.write(`  sweep / webhook ingest (8 in flight)        ${(sweepRate / par).toFixed(2)}×\n`);
-    process.stdout.write(`  slots granted by the sweep                  ${swept} of ${N}\n`);
+    const results = new Map<number, Row[]>();
+    for (const size of scales()) {
+      const rows = await measureScale(uri, size);
+      results.set(size, rows);
+      printScale(size, rows);
+    }
+    const [small, large] = [Math.min(...results.keys()), Math.max(...results.keys())];
+    if (small !== large) {
+      process.stdout.write(`cost per op at ${large} accounts / at ${small} (goal ≤ 1.5)\n`);
+      for (const [i, row] of (results.get(small) ?? []).entries()) {
+        const big = results.get(large)?.[i];
+        if (big) process.stdout.write(`  ${row.path.padEnd(38)} ${(row.rate / big.rate).toFixed(2).padStart(6)}\n`);
+      }
+    }
   } finally {
-    await stores.connection.dropDatabase();
-    await stores.close();
     await stop();
   }
 }

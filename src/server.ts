@@ -7,7 +7,7 @@ import { AdjustableClock, systemClock } from './domain/clock';
 import { startScheduler } from './jobs/scheduler';
 import { createLogger } from './logger';
 import { startEmbeddedMongo } from './peers/embedded';
-import { openStores } from './store/connection';
+import { copyFailureLogger, openStores } from './store/connection';
 
 const projectRoot = resolve(__dirname, '..');
 /**
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     uri = embedded.uri;
     stopEmbedded = embedded.stop;
   }
-  const stores = await openStores(uri);
+  const stores = await openStores(uri, { onCopyFailed: copyFailureLogger(logger) });
   logger.info('connected to MongoDB; indexes ensured');
   const testClock = config.testClock ? new AdjustableClock(systemClock) : null;
   if (testClock) logger.warn('TEST_CLOCK=1: the admin clock can move this service in time');

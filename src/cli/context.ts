@@ -4,7 +4,7 @@ import { loadConfig } from '../config';
 import type { Clock } from '../domain/clock';
 import { createLogger } from '../logger';
 import { runningEmbeddedUri, startEmbeddedMongo } from '../peers/embedded';
-import { openStores } from '../store/connection';
+import { copyFailureLogger, openStores } from '../store/connection';
 import type { AdminContext } from './command';
 
 export interface OpenedContext {
@@ -31,7 +31,7 @@ export async function openAdminContext(input: {
     uri = embedded.uri;
     stopEmbedded = embedded.stop;
   }
-  const stores = await openStores(uri);
+  const stores = await openStores(uri, { onCopyFailed: copyFailureLogger(logger) });
   const service = composeService({ config, catalog, stores, clock: input.clock, testClock: null, logger });
   return {
     context: { config, catalog, stores, service, clock: input.clock },

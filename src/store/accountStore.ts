@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LedgerEntry } from '../domain/account';
+import type { AccountState, LedgerEntry } from '../domain/account';
 import { DomainError } from '../domain/errors';
 import type {
   AccountChange,
@@ -14,22 +14,33 @@ import type {
 import type { ArchivedRecord } from '../domain/archive';
 import { ArchiveStore } from './archiveStore';
 import { accountDoc, fromLedgerDoc, outboxEntries, stateOf, toStoredEntry } from './documents';
-import { KeyedMutex } from './keyedMutex';
+import { ChangeQueue } from './changeQueue';
+import type { PendingChange } from './changeQueue';
 import { MongoLedgerStore } from './ledgerStore';
-import type { AccountDoc, Collections, LedgerDoc } from './models';
+import type { AccountDoc, Collections } from './models';
 import { isDuplicateKeyError } from './mongoErrors';
 
-/** A write copies the outbox to the ledger collection once it holds this many entries (src/store/README.md). */
-export const FLUSH_AT = 32;
+/**
+ * Once an account's outbox holds this many entries, they are copied to the ledger collection in the
+ * background after the write that reached it (src/store/README.md), so no request waits for the copy.
+ */
+export const FLUSH_AT = 16;
+/**
+ * An outbox this long means background copies keep failing (a conflicting ledger entry, say): the next
+ * write copies it itself, so the failure reaches a caller as ledger_conflict instead of the outbox growing.
+ */
+export const OUTBOX_LIMIT = 256;
 const MAX_ATTEMPTS = 40;
 
 interface Loaded {
   doc: AccountDoc | null;
-  applied: LedgerEntry | null;
+  /** Entries this account already has, by the effect keys asked for. */
+  applied: Map<string, LedgerEntry>;
 }
 
-interface LookupDoc extends AccountDoc {
-  appliedEntry?: LedgerDoc[];
+export interface StoreOptions {
+  /** A background copy of an outbox failed; it is tried again after the account's next write. */
+  onCopyFailed?: (failure: { customer: string; error: unknown }) => void;
 }
 
 /**
@@ -38,11 +49,16 @@ interface LookupDoc extends AccountDoc {
  * two is safe.
  */
 export class MongoAccountStore implements AccountStore {
-  private readonly mutex = new KeyedMutex();
+  private readonly queue = new ChangeQueue((customer, group) => this.changeGroup(customer, group));
   private readonly ledger: MongoLedgerStore;
   private readonly archive: ArchiveStore;
 
-  constructor(private readonly collections: Collections) {
+  private readonly copying = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly collections: Collections,
+    private readonly options: StoreOptions = {},
+  ) {
     this.ledger = new MongoLedgerStore(collections);
     this.archive = new ArchiveStore(collections);
   }
@@ -52,20 +68,41 @@ export class MongoAccountStore implements AccountStore {
     return doc && { state: stateOf(doc), recentEntries: outboxEntries(doc) };
   }
 
-  /** In-process callers of one account take turns, so they do not spend their attempts racing each other. */
+  /** Callers of one account in this process are decided and written in groups (src/store/changeQueue.ts). */
   change<T>(request: ChangeRequest<T>): Promise<T> {
-    return this.mutex.run(request.customer, () => this.changeUnlocked(request));
+    return this.queue.enqueue(request);
   }
 
-  private async changeUnlocked<T>(request: ChangeRequest<T>): Promise<T> {
+  /**
+   * Decides every waiting change on the account in turn, each on the state the previous one left, then
+   * writes them all with one conditional update. A change whose decision fails answers its own caller
+   * with the error and leaves the state as it was for the next. On a lost race the whole group is decided again.
+   */
+  private async changeGroup(customer: string, group: PendingChange[]): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const loaded = await this.load(request.customer, request.opKey);
-      const decision = await request.decide(loaded.doc ? stateOf(loaded.doc) : null, this.context(request.customer, loaded.applied));
-      if (!decision.change) return decision.result;
-      if (await this.write(loaded.doc, decision.change)) return decision.result;
+      const loaded = await this.load(customer, group.flatMap((p) => (p.opKey === undefined ? [] : [p.opKey])));
+      let combined: AccountChange | null = null;
+      const answers: (() => void)[] = [];
+      for (const pending of group) {
+        const state = combined?.state ?? (loaded.doc ? stateOf(loaded.doc) : null);
+        // A change earlier in the group may already have made this one's effect (the same key twice).
+        const applied = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? loaded.applied.get(pending.opKey) ?? null);
+        try {
+          const { change, deliver } = await pending.decide(state, this.context(customer, applied));
+          answers.push(deliver);
+          if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive] } : change;
+        } catch (error) {
+          answers.push(() => pending.reject(error));
+        }
+      }
+      if (combined === null || (await this.write(loaded.doc, combined))) {
+        for (const answer of answers) answer();
+        return;
+      }
       await backoff(attempt);
     }
-    throw new DomainError('concurrent_update', `Account ${request.customer} is changing too fast; try again.`);
+    const error = new DomainError('concurrent_update', `Account ${customer} is changing too fast; try again.`);
+    for (const pending of group) pending.reject(error);
   }
 
   private context(customer: string, applied: LedgerEntry | null): DecideContext {
@@ -73,60 +110,72 @@ export class MongoAccountStore implements AccountStore {
   }
 
   /**
-   * The account, and the entry of `opKey` in the same round trip: looked for in the outbox, else in the
-   * ledger by a lookup that runs after the account was read. That order is what makes it sound: an
-   * entry that left the outbox before the read was copied to the ledger before it left.
+   * The account, then the entries of `opKeys` it already has: in the outbox, else in the ledger
+   * collection, asked only once something was ever copied there. Read in that order, which is what makes
+   * it sound: an entry that left the outbox before the account was read had been copied to the ledger first.
    */
-  private async load(customer: string, opKey: string | undefined): Promise<Loaded> {
-    if (opKey === undefined) return { doc: await this.collections.accounts.findOne({ _id: customer }), applied: null };
-    const [found] = await this.collections.accounts
-      .aggregate<LookupDoc>([
-        { $match: { _id: customer } },
-        { $lookup: { from: 'ledger', pipeline: [{ $match: { customer, opKey } }, { $limit: 1 }], as: 'appliedEntry' } },
-      ])
-      .toArray();
-    if (!found) return { doc: null, applied: null };
-    const { appliedEntry, ...doc } = found;
-    const inOutbox = outboxEntries(doc).find((e) => e.opKey === opKey);
-    const inLedger = appliedEntry?.[0];
-    return { doc, applied: inOutbox ?? (inLedger ? fromLedgerDoc(inLedger) : null) };
+  private async load(customer: string, opKeys: string[]): Promise<Loaded> {
+    const doc = await this.collections.accounts.findOne({ _id: customer });
+    const applied = new Map<string, LedgerEntry>();
+    if (!doc || opKeys.length === 0) return { doc, applied };
+    for (const entry of outboxEntries(doc)) if (opKeys.includes(entry.opKey)) applied.set(entry.opKey, entry);
+    const missing = opKeys.filter((k) => !applied.has(k));
+    if (missing.length === 0 || doc.flushedSeq === 0) return { doc, applied };
+    const copied = await this.collections.ledger.find({ customer, opKey: { $in: missing } }).toArray();
+    for (const entry of copied.map(fromLedgerDoc)) applied.set(entry.opKey, entry);
+    return { doc, applied };
   }
 
   /**
-   * Archive copies first, then the outbox's older entries to the ledger once it is long enough, then the
-   * conditional update: false when another writer changed the account since `base` was read.
+   * Archive copies first, then the conditional update: false when another writer changed the account
+   * since `base` was read. A long outbox is copied to the ledger after the write, off the caller's path.
    */
   private async write(base: AccountDoc | null, change: AccountChange): Promise<boolean> {
-    const version = (base?.version ?? 0) + 1;
     const customer = change.state.customer;
+    const version = (base?.version ?? 0) + 1;
     await this.archive.put(change.archive.map((record) => ({ customer, record, fromVersion: version })));
-    const flush = base !== null && base.outbox.length >= FLUSH_AT;
-    if (flush) await this.ledger.copy(outboxEntries(base));
-    const doc = this.nextDoc(base, change, { version, flush });
     if (base === null) {
       try {
-        await this.collections.accounts.insertOne(doc);
+        await this.collections.accounts.insertOne(newAccountDoc(change));
         return true;
       } catch (error) {
         if (isDuplicateKeyError(error)) return false;
         throw error;
       }
     }
-    const { matchedCount } = await this.collections.accounts.replaceOne({ _id: customer, version: base.version }, doc);
-    return matchedCount === 1;
+    const copyNow = base.outbox.length >= OUTBOX_LIMIT;
+    if (copyNow) await this.ledger.copy(outboxEntries(base));
+    const { matchedCount } = await this.collections.accounts.updateOne({ _id: customer, version: base.version }, updateOf(base, change, copyNow));
+    if (matchedCount !== 1) return false;
+    const held = (copyNow ? 0 : base.outbox.length) + change.entries.length;
+    if (held >= FLUSH_AT) this.copyInBackground(customer, [...(copyNow ? [] : outboxEntries(base)), ...change.entries]);
+    return true;
   }
 
-  private nextDoc(base: AccountDoc | null, change: AccountChange, options: { version: number; flush: boolean }): AccountDoc {
-    const kept = base && !options.flush ? base.outbox : [];
-    const flushedSeq = base ? (options.flush ? (base.outbox.at(-1)?.seq ?? base.flushedSeq) : base.flushedSeq) : 0;
-    return accountDoc({
-      state: change.state,
-      version: options.version,
-      outbox: [...kept, ...change.entries.map(toStoredEntry)],
-      flushedSeq,
-      nextDueAt: change.nextDueAt,
-      lastWrite: randomUUID(),
-    });
+  /**
+   * Copies entries to the ledger collection, then takes them out of the outbox. The removal is not
+   * conditional on the version: whichever writer comes next still finds every entry in one place or the
+   * other, and a writer that had read them before puts copies back, which the next copy verifies as same.
+   */
+  private copyInBackground(customer: string, entries: LedgerEntry[]): void {
+    if (this.copying.has(customer) || entries.length === 0) return;
+    const through = Math.max(...entries.map((e) => e.seq));
+    const copy = (async () => {
+      try {
+        await this.ledger.copy(entries);
+        await this.collections.accounts.updateOne({ _id: customer }, { $pull: { outbox: { seq: { $lte: through } } }, $max: { flushedSeq: through } });
+      } catch (error) {
+        this.options.onCopyFailed?.({ customer, error });
+      } finally {
+        this.copying.delete(customer);
+      }
+    })();
+    this.copying.set(customer, copy);
+  }
+
+  /** Resolves once every background copy started so far has finished (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.copying.size > 0) await Promise.all(this.copying.values());
   }
 
   /**
@@ -149,14 +198,13 @@ export class MongoAccountStore implements AccountStore {
     const next = docs.length === input.limit && last?.nextDueAt ? { nextDueAt: last.nextDueAt, customer: last._id } : null;
 
     const outcomes: DueOutcome<T>[] = [];
-    const writes: { base: AccountDoc; change: AccountChange; result: T; doc: AccountDoc }[] = [];
+    const writes: { base: AccountDoc; change: AccountChange; result: T; update: AccountUpdate }[] = [];
     for (const base of docs) {
       try {
         const decision = await input.decide(stateOf(base), this.context(base._id, null));
         if (!decision.change) outcomes.push({ customer: base._id, ok: true, result: decision.result });
         else {
-          const doc = this.nextDoc(base, decision.change, { version: base.version + 1, flush: true });
-          writes.push({ base, change: decision.change, result: decision.result, doc });
+          writes.push({ base, change: decision.change, result: decision.result, update: updateOf(base, decision.change, true) });
         }
       } catch (error) {
         outcomes.push({ customer: base._id, ok: false, error });
@@ -165,11 +213,11 @@ export class MongoAccountStore implements AccountStore {
     if (writes.length === 0) return { outcomes, next };
 
     const archived: { customer: string; record: ArchivedRecord; fromVersion: number }[] = writes.flatMap((w) =>
-      w.change.archive.map((record) => ({ customer: w.base._id, record, fromVersion: w.doc.version })),
+      w.change.archive.map((record) => ({ customer: w.base._id, record, fromVersion: w.base.version + 1 })),
     );
     await this.archive.put(archived);
     await this.ledger.copy(writes.flatMap((w) => outboxEntries(w.base)));
-    const written = await this.writeMany(writes.map((w) => ({ base: w.base, doc: w.doc })));
+    const written = await this.writeMany(writes.map((w) => ({ base: w.base, update: w.update })));
     for (const w of writes) {
       if (written.has(w.base._id)) {
         outcomes.push({ customer: w.base._id, ok: true, result: w.result });
@@ -186,13 +234,13 @@ export class MongoAccountStore implements AccountStore {
   }
 
   /** The customers whose conditional update won. A bulk result only counts matches, so each write carries its own id. */
-  private async writeMany(writes: { base: AccountDoc; doc: AccountDoc }[]): Promise<Set<string>> {
-    const operations = writes.map(({ base, doc }) => ({ replaceOne: { filter: { _id: base._id, version: base.version }, replacement: doc } }));
+  private async writeMany(writes: { base: AccountDoc; update: AccountUpdate }[]): Promise<Set<string>> {
+    const operations = writes.map(({ base, update }) => ({ updateOne: { filter: { _id: base._id, version: base.version }, update } }));
     const result = await this.collections.accounts.bulkWrite(operations, { ordered: false });
     const ids = writes.map((w) => w.base._id);
     if (result.matchedCount === writes.length) return new Set(ids);
     const current = await this.collections.accounts.find({ _id: { $in: ids } }, { projection: { lastWrite: 1 } }).toArray();
-    const mine = new Set(writes.map((w) => w.doc.lastWrite));
+    const mine = new Set(writes.map((w) => w.update.$set.lastWrite));
     return new Set(current.filter((d) => mine.has(d.lastWrite)).map((d) => d._id));
   }
 
@@ -218,6 +266,51 @@ export class MongoAccountStore implements AccountStore {
   archivedRecords(customer: string): Promise<ArchivedRecord[]> {
     return this.archive.all(customer);
   }
+}
+
+/** The whole document of a new account. */
+function newAccountDoc(change: AccountChange): AccountDoc {
+  return accountDoc({
+    state: change.state,
+    version: 1,
+    outbox: change.entries.map(toStoredEntry),
+    flushedSeq: 0,
+    nextDueAt: change.nextDueAt,
+    lastWrite: randomUUID(),
+  });
+}
+
+interface AccountUpdate {
+  $set: Partial<AccountDoc> & { lastWrite: string; version: number };
+  $push?: { outbox: { $each: AccountDoc['outbox'] } };
+}
+
+/**
+ * The update that turns `base` into the decided state: only the fields that changed, and the new entries
+ * appended to the outbox (or, when the outbox was just copied, the outbox replaced by them).
+ */
+function updateOf(base: AccountDoc, change: AccountChange, copied: boolean): AccountUpdate {
+  const next = accountDoc({ state: change.state, version: base.version + 1, outbox: [], flushedSeq: base.flushedSeq, nextDueAt: change.nextDueAt, lastWrite: randomUUID() });
+  const $set: AccountUpdate['$set'] = { version: next.version, lastWrite: next.lastWrite, nextDueAt: next.nextDueAt };
+  for (const key of STATE_FIELDS) {
+    if (!sameValue(base[key], next[key])) Object.assign($set, { [key]: next[key] });
+  }
+  const added = change.entries.map(toStoredEntry);
+  if (copied) {
+    $set.outbox = added;
+    $set.flushedSeq = base.outbox.at(-1)?.seq ?? base.flushedSeq;
+    return { $set };
+  }
+  return added.length > 0 ? { $set, $push: { outbox: { $each: added } } } : { $set };
+}
+
+type StateField = Exclude<keyof AccountState, 'customer'>;
+const STATE_FIELDS = ['externalId', 'balance', 'seq', 'buckets', 'terms', 'subscriptions', 'planChanges', 'topups', 'payments', 'archived'] as const satisfies readonly StateField[];
+/** A state field missing from STATE_FIELDS would silently never be written: this fails to compile instead. */
+export const everyStateFieldWritten: [Exclude<StateField, (typeof STATE_FIELDS)[number]>] extends [never] ? true : false = true;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function backoff(attempt: number): Promise<void> {

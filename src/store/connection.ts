@@ -1,6 +1,8 @@
 import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import { MongoAccountStore } from './accountStore';
+import type { StoreOptions } from './accountStore';
+import type { Logger } from '../logger';
 import { MongoEventStore } from './eventStore';
 import { MongoLedgerStore } from './ledgerStore';
 import { openCollections } from './models';
@@ -14,6 +16,8 @@ export interface Stores {
   events: EventStore;
   health: Ping;
   connection: Connection;
+  /** Resolves once the background copies of outboxes to the ledger started so far are done. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,6 +26,13 @@ export interface OpenStoresOptions {
   wrapCollection?: WrapCollection;
   /** The driver's command monitoring (round-trip counts in tests and the bench). */
   monitorCommands?: boolean;
+  /** Told when a background copy of an outbox to the ledger fails (it is tried again later). */
+  onCopyFailed?: StoreOptions['onCopyFailed'];
+}
+
+/** Logs a failed background copy loudly: the entries stay with the account, and check-ledger shows why it cannot copy them. */
+export function copyFailureLogger(logger: Logger): NonNullable<StoreOptions['onCopyFailed']> {
+  return ({ customer, error }) => logger.error({ customer, err: error }, 'copying ledger entries failed; the account keeps them and the next write tries again');
 }
 
 /** Connects, refuses a server whose updates are not atomic, and ensures every index before anything is served. */
@@ -42,8 +53,9 @@ export async function openStores(uri: string, options: OpenStoresOptions = {}): 
     throw error;
   }
   const collections = await openCollections(connection, options.wrapCollection);
+  const accounts = new MongoAccountStore(collections, options.onCopyFailed ? { onCopyFailed: options.onCopyFailed } : {});
   return {
-    accounts: new MongoAccountStore(collections),
+    accounts,
     ledger: new MongoLedgerStore(collections),
     events: new MongoEventStore(collections),
     health: {
@@ -57,6 +69,10 @@ export async function openStores(uri: string, options: OpenStoresOptions = {}): 
       },
     },
     connection,
-    close: () => connection.close(),
+    idle: () => accounts.idle(),
+    close: async () => {
+      await accounts.idle();
+      await connection.close();
+    },
   };
 }

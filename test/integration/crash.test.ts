@@ -31,11 +31,15 @@ async function run(scenario: Scenario, crashAt: number | null) {
   h.clock.set(new Date('2026-03-10T12:00:00Z'));
   try {
     await scenario.setup(h);
+    await h.stores.idle();
     plan.armed = true;
     const first = await scenario.act(h);
+    // A copy of the outbox to the ledger runs after the answer: its writes belong to the step too.
+    await h.stores.idle();
     plan.armed = false;
     if (crashAt !== null) {
-      expect(first).toBeGreaterThanOrEqual(500);
+      // A crash in a write the request waited for answers an error; one in the copy after it does not.
+      expect(first >= 500 || plan.writes.length > crashAt || crashedInCopy(plan.writes, crashAt)).toBe(true);
       // The retry Stripe, the app or the scheduler makes: the same request again.
       expect(await scenario.act(h)).toBeLessThan(300);
     }
@@ -46,6 +50,10 @@ async function run(scenario: Scenario, crashAt: number | null) {
   } finally {
     await h.close();
   }
+}
+
+function crashedInCopy(writes: string[], crashAt: number): boolean {
+  return writes.slice(0, crashAt).includes('ledger.insertMany');
 }
 
 async function ledgerOf(h: Harness, customer: string) {
@@ -87,21 +95,21 @@ function scenarios(): Scenario[] {
       act: async (h) => (await deliver(h.app, paid(a, subA))).status,
     },
     {
-      name: 'invoice.paid renewing an account whose outbox is full',
+      name: 'invoice.paid renewing an account whose outbox it fills',
       customers: [a],
       setup: async (h) => {
         expect((await deliver(h.app, paid(a, subA))).status).toBe(200);
-        await spend(h, a, FLUSH_AT);
+        await spend(h, a, FLUSH_AT - 2);
         h.clock.set(new Date('2026-04-01T00:00:05Z'));
       },
       act: async (h) => (await deliver(h.app, paid(a, subA, april, 'subscription_cycle'))).status,
     },
     {
-      name: 'a debit with a new key that copies the outbox',
+      name: 'a debit with a new key that fills the outbox',
       customers: [a],
       setup: async (h) => {
         expect((await deliver(h.app, paid(a, subA))).status).toBe(200);
-        await spend(h, a, FLUSH_AT);
+        await spend(h, a, FLUSH_AT - 2);
       },
       act: async (h) => (await request(h.app).post(`/v1/customers/${a}/debits`).set(asApp).send({ amount: 5, idempotencyKey: 'the-one' })).status,
     },
@@ -145,7 +153,7 @@ describe('a crash right after any single write, then the retry', () => {
       'account_archive.bulkWrite',
       'accounts.bulkWrite',
       'accounts.insertOne',
-      'accounts.replaceOne',
+      'accounts.updateOne',
       'events.insertOne',
       'events.updateOne',
       'ledger.insertMany',

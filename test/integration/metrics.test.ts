@@ -43,7 +43,7 @@ function debit(h: Harness, customer: string, body: { amount: number; idempotency
 /** Once armed, the first write to an account first lets `rival` write the same account (a lost race). */
 function losingFirstRace(rival: { run: (() => Promise<void>) | null }) {
   return hookCollections((call) => {
-    if (call.collection !== 'accounts' || !['replaceOne', 'insertOne'].includes(call.method) || !rival.run) return call.proceed();
+    if (call.collection !== 'accounts' || !['updateOne', 'insertOne'].includes(call.method) || !rival.run) return call.proceed();
     const before = rival.run;
     rival.run = null;
     return before().then(() => call.proceed());

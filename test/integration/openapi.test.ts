@@ -24,7 +24,7 @@ let storeMode: StoreMode = 'up';
 const troubledCollections = hookCollections((call) => {
   if (storeMode === 'down') throw new Error('simulated: MongoDB is unreachable');
   if (storeMode === 'contended' && call.collection === 'accounts') {
-    if (call.method === 'replaceOne') return Promise.resolve({ acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null });
+    if (call.method === 'updateOne') return Promise.resolve({ acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null });
     if (call.method === 'bulkWrite') return Promise.resolve({ matchedCount: 0, modifiedCount: 0, insertedCount: 0, upsertedCount: 0, deletedCount: 0 });
     if (call.method === 'insertOne') return Promise.reject(Object.assign(new Error('simulated: E11000 duplicate key'), { code: 11000 }));
   }

@@ -8,7 +8,7 @@ import { AdjustableClock } from '../../src/domain/clock';
 import type { Clock } from '../../src/domain/clock';
 import { createLogger } from '../../src/logger';
 import type { Logger } from '../../src/logger';
-import { openStores } from '../../src/store/connection';
+import { copyFailureLogger, openStores } from '../../src/store/connection';
 import type { Stores } from '../../src/store/connection';
 import type { WrapCollection } from '../../src/store/models';
 import { stripeMockUrl, testMongoUri } from '../setup/peers';
@@ -90,6 +90,7 @@ export async function startHarness(
   const opened = await openStores(uri, {
     ...(options.wrapCollection ? { wrapCollection: options.wrapCollection } : {}),
     monitorCommands: options.monitorCommands ?? false,
+    onCopyFailed: copyFailureLogger(options.logger ?? createLogger('silent')),
   });
   const stores = options.wrapStores ? options.wrapStores(opened) : opened;
   // Frozen unless a test passes a flowing base: `clock.set(t)` then means "it is exactly t", so a test

@@ -1,0 +1,79 @@
+import type { Connection, mongo } from 'mongoose';
+
+/**
+ * The floor: the fewest raw driver operations each effect needs, on the same server, at the same
+ * concurrency, on collections of the same size — what the service's paths are measured against.
+ * A debit: one conditional update plus one ledger insert. An invoice.paid: event insert, account update,
+ * ledger insert. A balance read: one find. The sweep: per batch, one bulk of conditional updates plus one
+ * insert of the entries.
+ */
+
+interface FloorAccount {
+  _id: string;
+  balance: number;
+  version: number;
+  nextDueAt: Date;
+}
+
+interface FloorEntry {
+  _id: string;
+  customer: string;
+  seq: number;
+  opKey: string;
+  amount: number;
+  at: Date;
+}
+
+export interface Floor {
+  seed(customers: string[]): Promise<void>;
+  debit(customer: string, key: string): Promise<void>;
+  ingest(customer: string, eventId: string): Promise<void>;
+  read(customer: string): Promise<void>;
+  sweep(customers: string[], batch: number): Promise<void>;
+}
+
+export async function floorOn(connection: Connection): Promise<Floor> {
+  const db = connection.db;
+  if (!db) throw new Error('not connected');
+  const accounts: mongo.Collection<FloorAccount> = db.collection('floor_accounts');
+  const ledger: mongo.Collection<FloorEntry> = db.collection('floor_ledger');
+  const events: mongo.Collection<{ _id: string; type: string; payload: string }> = db.collection('floor_events');
+  await ledger.createIndex({ customer: 1, opKey: 1 }, { unique: true });
+  await accounts.createIndex({ nextDueAt: 1, _id: 1 });
+  let seq = 0;
+  const entry = (customer: string, opKey: string, amount: number): FloorEntry => {
+    seq += 1;
+    return { _id: `${customer}:${seq}`, customer, seq, opKey, amount, at: new Date() };
+  };
+  return {
+    async seed(customers) {
+      for (let i = 0; i < customers.length; i += 1000) {
+        const page = customers.slice(i, i + 1000);
+        await accounts.insertMany(page.map((c) => ({ _id: c, balance: 5000, version: 1, nextDueAt: new Date('2026-02-15T00:00:00Z') })));
+      }
+    },
+    async debit(customer, key) {
+      const done = await accounts.updateOne({ _id: customer, balance: { $gte: 1 } }, { $inc: { balance: -1, version: 1 } });
+      if (done.matchedCount !== 1) throw new Error('floor debit found no credits');
+      await ledger.insertOne(entry(customer, `debit:${key}`, -1));
+    },
+    async ingest(customer, eventId) {
+      await events.insertOne({ _id: eventId, type: 'invoice.paid', payload: '{}' });
+      await accounts.updateOne({ _id: customer }, { $inc: { balance: 5000, version: 1 } }, { upsert: true });
+      await ledger.insertOne(entry(customer, `grant:${eventId}`, 5000));
+    },
+    async read(customer) {
+      if (!(await accounts.findOne({ _id: customer }))) throw new Error('floor read found nothing');
+    },
+    async sweep(customers, batch) {
+      for (let i = 0; i < customers.length; i += batch) {
+        const page = customers.slice(i, i + batch);
+        await accounts.bulkWrite(
+          page.map((c) => ({ updateOne: { filter: { _id: c, version: { $gte: 0 } }, update: { $inc: { version: 1 }, $set: { nextDueAt: new Date('2026-03-15T00:00:00Z') } } } })),
+          { ordered: false },
+        );
+        await ledger.insertMany(page.map((c) => entry(c, `grant:slot:${c}:2026-02-15`, 5000)), { ordered: false });
+      }
+    },
+  };
+}
