@@ -13,6 +13,8 @@ interface FloorAccount {
   balance: number;
   version: number;
   nextDueAt: Date;
+  /** Makes a floor account as large as the service's own account documents. */
+  pad: string;
 }
 
 interface FloorEntry {
@@ -25,7 +27,8 @@ interface FloorEntry {
 }
 
 export interface Floor {
-  seed(customers: string[]): Promise<void>;
+  /** Floor accounts padded to `bytes`, the size of the service's account documents. */
+  seed(customers: string[], bytes: number): Promise<void>;
   debit(customer: string, key: string): Promise<void>;
   ingest(customer: string, eventId: string): Promise<void>;
   read(customer: string): Promise<void>;
@@ -41,15 +44,17 @@ export async function floorOn(connection: Connection): Promise<Floor> {
   await ledger.createIndex({ customer: 1, opKey: 1 }, { unique: true });
   await accounts.createIndex({ nextDueAt: 1, _id: 1 });
   let seq = 0;
+  let pad = '';
   const entry = (customer: string, opKey: string, amount: number): FloorEntry => {
     seq += 1;
     return { _id: `${customer}:${seq}`, customer, seq, opKey, amount, at: new Date() };
   };
   return {
-    async seed(customers) {
+    async seed(customers, bytes) {
+      pad = 'x'.repeat(Math.max(0, bytes - 100));
       for (let i = 0; i < customers.length; i += 1000) {
         const page = customers.slice(i, i + 1000);
-        await accounts.insertMany(page.map((c) => ({ _id: c, balance: 5000, version: 1, nextDueAt: new Date('2026-02-15T00:00:00Z') })));
+        await accounts.insertMany(page.map((c) => ({ _id: c, balance: 5000, version: 1, nextDueAt: new Date('2026-02-15T00:00:00Z'), pad })));
       }
     },
     async debit(customer, key) {
@@ -59,11 +64,12 @@ export async function floorOn(connection: Connection): Promise<Floor> {
     },
     async ingest(customer, eventId) {
       await events.insertOne({ _id: eventId, type: 'invoice.paid', payload: '{}' });
-      await accounts.updateOne({ _id: customer }, { $inc: { balance: 5000, version: 1 } }, { upsert: true });
+      await accounts.updateOne({ _id: customer }, { $inc: { balance: 5000, version: 1 }, $setOnInsert: { pad } }, { upsert: true });
       await ledger.insertOne(entry(customer, `grant:${eventId}`, 5000));
     },
     async read(customer) {
-      if (!(await accounts.findOne({ _id: customer }))) throw new Error('floor read found nothing');
+      // The very documents the service reads: a balance read's floor is one find of the account.
+      if (!(await db.collection<{ _id: string }>('accounts').findOne({ _id: customer }))) throw new Error('floor read found nothing');
     },
     async sweep(customers, batch) {
       for (let i = 0; i < customers.length; i += batch) {

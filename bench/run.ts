@@ -5,9 +5,10 @@
  *
  * On a scratch SecantusDB by default, or on MONGODB_URI. BENCH_SCALES overrides the sizes (e.g. "200").
  */
-import { createServer } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import mongoose from 'mongoose';
 import { composeService } from '../src/compose';
 import { parseEnv } from '../src/config';
 import { AdjustableClock } from '../src/domain/clock';
@@ -52,6 +53,8 @@ function customersOf(prefix: string, count: number): string[] {
 
 interface Running {
   base: string;
+  /** The size of one of the service's account documents, for floor documents of the same size. */
+  accountBytes(customer: string): Promise<number>;
   runDue(asOf: Date): Promise<unknown>;
   clock: AdjustableClock;
   floor: Floor;
@@ -70,6 +73,7 @@ async function startService(uri: string): Promise<Running> {
   const { port } = server.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}`,
+    accountBytes: async (customer) => mongoose.mongo.BSON.calculateObjectSize((await stores.connection.db?.collection<{ _id: string }>('accounts').findOne({ _id: customer })) ?? {}),
     runDue: service.runDue,
     clock,
     floor: await floorOn(stores.connection),
@@ -83,10 +87,23 @@ async function startService(uri: string): Promise<Running> {
   };
 }
 
+/** node:http with keep-alive: the lightest client, so the figures are the service's and not the load generator's. */
+const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+
+function send(url: string, options: { method: string; headers: Record<string, string>; body?: string }): Promise<number> {
+  return new Promise((done, fail) => {
+    const req = request(url, { method: options.method, headers: options.headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => done(res.statusCode ?? 0));
+    });
+    req.on('error', fail);
+    req.end(options.body);
+  });
+}
+
 async function post(url: string, body: string, headers: Record<string, string>, expected: number[]): Promise<void> {
-  const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
-  await res.arrayBuffer();
-  if (!expected.includes(res.status)) throw new Error(`${url} answered ${res.status}`);
+  const status = await send(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
+  if (!expected.includes(status)) throw new Error(`${url} answered ${status}`);
 }
 
 function deliver(s: Running, customer: string): Promise<void> {
@@ -100,9 +117,8 @@ function debit(s: Running, customer: string, key: string): Promise<void> {
 }
 
 async function read(s: Running, customer: string): Promise<void> {
-  const res = await fetch(`${s.base}/v1/customers/${customer}/balance`, { headers: { Authorization: KEY } });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`balance answered ${res.status}`);
+  const status = await send(`${s.base}/v1/customers/${customer}/balance`, { method: 'GET', headers: { Authorization: KEY } });
+  if (status !== 200) throw new Error(`balance answered ${status}`);
 }
 
 async function measureScale(uri: string, size: number): Promise<Row[]> {
@@ -112,7 +128,7 @@ async function measureScale(uri: string, size: number): Promise<Row[]> {
     const seeded = customersOf('a', size - measured);
     const fresh = customersOf('b', measured);
     await inParallel(seeded, (c) => deliver(s, c));
-    await s.floor.seed([...seeded]);
+    await s.floor.seed([...seeded], await s.accountBytes(seeded[0] ?? ''));
     const rows: Row[] = [];
 
     const ingest = await rate(measured, () => inParallel(fresh, (c) => deliver(s, c)));

@@ -7,18 +7,24 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Probes and scrapes arrive every few seconds; their access lines are debug so they do not drown the rest. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-const loggers = new WeakMap<Response, Logger>();
+/**
+ * The fields every line of a request carries. A pino child logger is made only when a line is written
+ * (most requests write just the access line, or nothing below the configured level): making one per
+ * request and per bound field was a measurable share of a balance read's CPU.
+ */
+const boundFields = new WeakMap<Response, Record<string, string>>();
 
 /** The logger of the request this response answers: every line carries its requestId (and what is bound later). */
 export function requestLogger(res: Response, fallback: Logger): Logger {
-  return loggers.get(res) ?? fallback;
+  const fields = boundFields.get(res);
+  return fields ? fallback.child(fields) : fallback;
 }
 
 /** Adds fields (eventId, customer…) to every later line of this request, the access line included. */
 export function bindLogFields(res: Response, fields: Record<string, string | null>): void {
-  const current = loggers.get(res);
-  const known = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null));
-  if (current && Object.keys(known).length > 0) loggers.set(res, current.child(known));
+  const current = boundFields.get(res);
+  if (!current) return;
+  for (const [key, value] of Object.entries(fields)) if (value !== null) current[key] = value;
 }
 
 /**
@@ -31,7 +37,7 @@ export function requestLogging(logger: Logger): RequestHandler {
     const incoming = req.header('x-request-id');
     const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
-    loggers.set(res, logger.child({ requestId }));
+    boundFields.set(res, { requestId });
     const startedAt = performance.now();
     const method = req.method;
     const path = req.path;
@@ -44,10 +50,8 @@ export function requestLogging(logger: Logger): RequestHandler {
         // false when the client went away before the answer was complete
         completed: res.writableFinished,
       };
-      const log = requestLogger(res, logger);
-      if (res.statusCode >= 500) log.warn(fields, 'request');
-      else if (QUIET_PATHS.has(path)) log.debug(fields, 'request');
-      else log.info(fields, 'request');
+      const level = res.statusCode >= 500 ? 'warn' : QUIET_PATHS.has(path) ? 'debug' : 'info';
+      if (logger.isLevelEnabled(level)) requestLogger(res, logger)[level](fields, 'request');
     });
     next();
   };
