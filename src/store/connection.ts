@@ -30,6 +30,31 @@ export interface OpenStoresOptions {
   onCopyFailed?: StoreOptions['onCopyFailed'];
 }
 
+const SELECTION_TIMEOUT_MS = 2000;
+const SOCKET_TIMEOUT_MS = 4000;
+/** /readyz must answer within 2 s even when the database does not. */
+const PING_TIMEOUT_MS = 1500;
+
+async function pingWithin(connection: Connection, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const ping = (async () => {
+    try {
+      await connection.db?.admin().ping();
+      return connection.readyState === 1;
+    } catch {
+      return false;
+    }
+  })();
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Logs a failed background copy loudly: the entries stay with the account, and check-ledger shows why it cannot copy them. */
 export function copyFailureLogger(logger: Logger): NonNullable<StoreOptions['onCopyFailed']> {
   return ({ customer, error }) => logger.error({ customer, err: error }, 'copying ledger entries failed; the account keeps them and the next write tries again');
@@ -38,7 +63,12 @@ export function copyFailureLogger(logger: Logger): NonNullable<StoreOptions['onC
 /** Connects, refuses a server whose updates are not atomic, and ensures every index before anything is served. */
 export async function openStores(uri: string, options: OpenStoresOptions = {}): Promise<Stores> {
   const connection = mongoose.createConnection(uri, {
-    serverSelectionTimeoutMS: 5000,
+    // A database that stops answering (paused, partitioned) must fail a request in seconds, not hang it:
+    // a socket silent for SOCKET_TIMEOUT_MS fails its operation (the driver retries it once), and a
+    // server that cannot be reached fails selection after SELECTION_TIMEOUT_MS.
+    serverSelectionTimeoutMS: SELECTION_TIMEOUT_MS,
+    connectTimeoutMS: SELECTION_TIMEOUT_MS,
+    socketTimeoutMS: SOCKET_TIMEOUT_MS,
     autoIndex: false,
     autoCreate: true,
     monitorCommands: options.monitorCommands ?? false,
@@ -58,16 +88,7 @@ export async function openStores(uri: string, options: OpenStoresOptions = {}): 
     accounts,
     ledger: new MongoLedgerStore(collections),
     events: new MongoEventStore(collections),
-    health: {
-      ping: async () => {
-        try {
-          await connection.db?.admin().ping();
-          return connection.readyState === 1;
-        } catch {
-          return false;
-        }
-      },
-    },
+    health: { ping: () => pingWithin(connection, PING_TIMEOUT_MS) },
     connection,
     idle: () => accounts.idle(),
     close: async () => {
