@@ -46,12 +46,6 @@ export interface ChangeRequest<T> {
   decide: Decide<T>;
 }
 
-/** Where the sweep goes on from: due accounts are visited in (nextDueAt, customer) order. */
-export interface DueCursor {
-  nextDueAt: Date;
-  customer: string;
-}
-
 export type DueOutcome<T> = { customer: string; ok: true; result: T } | { customer: string; ok: false; error: unknown };
 
 export interface AccountStore {
@@ -60,13 +54,10 @@ export interface AccountStore {
   /** Applies one decision atomically to one account; returns the decision's result once it is written. */
   change<T>(request: ChangeRequest<T>): Promise<T>;
   /**
-   * One batch of the sweep: the next `limit` accounts due at `asOf` after `after`, each decided and
-   * written (in a few round trips for the whole batch). An account that fails is reported, not retried.
+   * The sweep: every account due at `asOf`, each decided and written, in batches of `batchSize` that cost a
+   * few round trips each. Every account's outcome is reported; one that fails is left due for the next run.
    */
-  changeDue<T>(input: { asOf: Date; after: DueCursor | null; limit: number; decide: Decide<T> }): Promise<{
-    outcomes: DueOutcome<T>[];
-    next: DueCursor | null;
-  }>;
+  changeAllDue<T>(input: { asOf: Date; batchSize: number; decide: Decide<T>; onOutcome: (outcome: DueOutcome<T>) => void }): Promise<void>;
   findByExternalId(externalId: string): Promise<string | null>;
   /** The account holding a top-up or a refund/dispute record of this payment intent (archived ones too). */
   findByPaymentIntent(paymentIntent: string): Promise<string | null>;

@@ -4,7 +4,7 @@ import { nextDueAt, settle } from '../domain/settle';
 import type { AccountState, Bucket, LedgerEntry } from '../domain/account';
 import { noMetrics } from './metrics';
 import type { Metrics } from './metrics';
-import type { AccountDecision, AccountStore, DueCursor, DueOutcome } from './ports';
+import type { AccountDecision, AccountStore } from './ports';
 
 export interface RunDueResult {
   granted: number;
@@ -70,23 +70,22 @@ export async function runDue(deps: RunDueDeps, asOf: Date): Promise<RunDueResult
 
 async function sweepDue(deps: RunDueDeps, metrics: Metrics, asOf: Date): Promise<RunDueResult> {
   const result: RunDueResult = { granted: 0, expired: 0, accounts: 0, failed: 0 };
-  const decide = sweepDecision(asOf);
-  let after: DueCursor | null = null;
-  do {
-    const batch: { outcomes: DueOutcome<Swept>[]; next: DueCursor | null } = await deps.store.changeDue<Swept>({ asOf, after, limit: SWEEP_BATCH, decide });
-    for (const outcome of batch.outcomes) {
+  await deps.store.changeAllDue<Swept>({
+    asOf,
+    batchSize: SWEEP_BATCH,
+    decide: sweepDecision(asOf),
+    onOutcome: (outcome) => {
       if (!outcome.ok) {
         result.failed += 1;
         deps.onAccountFailed?.({ customer: outcome.customer, error: outcome.error });
-        continue;
+        return;
       }
       const swept = outcome.result;
       result.accounts += 1;
       result.granted += swept.entries.filter((e) => e.type === 'grant').length;
       result.expired += swept.entries.filter((e) => e.type === 'expire').length;
       if (swept.entries.length > 0) metrics.entriesCommitted(swept.entries, swept.buckets);
-    }
-    after = batch.next;
-  } while (after !== null);
+    },
+  });
   return result;
 }

@@ -8,7 +8,6 @@ import type {
   ChangeRequest,
   Decide,
   DecideContext,
-  DueCursor,
   DueOutcome,
 } from '../app/ports';
 import type { ArchivedRecord } from '../domain/archive';
@@ -31,6 +30,12 @@ export const FLUSH_AT = 16;
  */
 export const OUTBOX_LIMIT = 256;
 const MAX_ATTEMPTS = 40;
+
+/** Where the sweep goes on from: due accounts are visited in (nextDueAt, customer) order. */
+interface DueCursor {
+  nextDueAt: Date;
+  customer: string;
+}
 
 interface Loaded {
   doc: AccountDoc | null;
@@ -179,43 +184,54 @@ export class MongoAccountStore implements AccountStore {
   }
 
   /**
-   * One batch of the sweep in three round trips however many accounts are due: read them, copy their
-   * outboxes to the ledger (and settled records to the archive), write every decision with one bulk of
-   * conditional updates. An account another writer changed meanwhile is done again on its own.
+   * The sweep: every account due at `asOf`, a batch at a time, each batch in three round trips however
+   * many accounts it holds (read them; copy their outboxes to the ledger, and settled records to the
+   * archive; write every decision with one bulk of conditional updates). The next batch is read while
+   * the current one is decided and written. An account another writer changed meanwhile is done again
+   * on its own; one that fails is reported and left due.
    */
-  async changeDue<T>(input: { asOf: Date; after: DueCursor | null; limit: number; decide: Decide<T> }): Promise<{
-    outcomes: DueOutcome<T>[];
-    next: DueCursor | null;
-  }> {
-    const { asOf, after } = input;
+  async changeAllDue<T>(input: { asOf: Date; batchSize: number; decide: Decide<T>; onOutcome: (outcome: DueOutcome<T>) => void }): Promise<void> {
+    let reading = this.readDue(input.asOf, null, input.batchSize);
+    for (;;) {
+      const batch = await reading;
+      if (batch.docs.length === 0) return;
+      const next = batch.next;
+      reading = next ? this.readDue(input.asOf, next, input.batchSize) : Promise.resolve({ docs: [], next: null });
+      try {
+        for (const outcome of await this.writeDue(batch.docs, input.decide)) input.onOutcome(outcome);
+      } catch (error) {
+        // The batch's writes failed as a whole (the database went away): let the read ahead settle, then report.
+        await reading.catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+
+  private async readDue(asOf: Date, after: DueCursor | null, limit: number): Promise<{ docs: AccountDoc[]; next: DueCursor | null }> {
     const cursor = after ? { $or: [{ nextDueAt: { $gt: after.nextDueAt } }, { nextDueAt: after.nextDueAt, _id: { $gt: after.customer } }] } : {};
     const docs = await this.collections.accounts
       .find({ nextDueAt: { $ne: null, $lte: asOf }, ...cursor })
       .sort({ nextDueAt: 1, _id: 1 })
-      .limit(input.limit)
+      .limit(limit)
       .toArray();
     const last = docs.at(-1);
-    const next = docs.length === input.limit && last?.nextDueAt ? { nextDueAt: last.nextDueAt, customer: last._id } : null;
+    return { docs, next: docs.length === limit && last?.nextDueAt ? { nextDueAt: last.nextDueAt, customer: last._id } : null };
+  }
 
+  private async writeDue<T>(docs: AccountDoc[], decide: Decide<T>): Promise<DueOutcome<T>[]> {
     const outcomes: DueOutcome<T>[] = [];
     const writes: { base: AccountDoc; change: AccountChange; result: T; update: AccountUpdate }[] = [];
     for (const base of docs) {
       try {
-        const decision = await input.decide(stateOf(base), this.context(base._id, null));
+        const decision = await decide(stateOf(base), this.context(base._id, null));
         if (!decision.change) outcomes.push({ customer: base._id, ok: true, result: decision.result });
-        else {
-          writes.push({ base, change: decision.change, result: decision.result, update: updateOf(base, decision.change, true) });
-        }
+        else writes.push({ base, change: decision.change, result: decision.result, update: updateOf(base, decision.change, true) });
       } catch (error) {
         outcomes.push({ customer: base._id, ok: false, error });
       }
     }
-    if (writes.length === 0) return { outcomes, next };
-
-    const archived: { customer: string; record: ArchivedRecord; fromVersion: number }[] = writes.flatMap((w) =>
-      w.change.archive.map((record) => ({ customer: w.base._id, record, fromVersion: w.base.version + 1 })),
-    );
-    await this.archive.put(archived);
+    if (writes.length === 0) return outcomes;
+    await this.archive.put(writes.flatMap((w) => w.change.archive.map((record) => ({ customer: w.base._id, record, fromVersion: w.base.version + 1 }))));
     await this.ledger.copy(writes.flatMap((w) => outboxEntries(w.base)));
     const written = await this.writeMany(writes.map((w) => ({ base: w.base, update: w.update })));
     for (const w of writes) {
@@ -225,12 +241,12 @@ export class MongoAccountStore implements AccountStore {
       }
       // Lost to another writer: decide again on what it wrote.
       try {
-        outcomes.push({ customer: w.base._id, ok: true, result: await this.change({ customer: w.base._id, decide: input.decide }) });
+        outcomes.push({ customer: w.base._id, ok: true, result: await this.change({ customer: w.base._id, decide }) });
       } catch (error) {
         outcomes.push({ customer: w.base._id, ok: false, error });
       }
     }
-    return { outcomes, next };
+    return outcomes;
   }
 
   /** The customers whose conditional update won. A bulk result only counts matches, so each write carries its own id. */
