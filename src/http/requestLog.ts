@@ -6,6 +6,12 @@ import type { Logger } from '../logger';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Probes and scrapes arrive every few seconds; their access lines are debug so they do not drown the rest. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+/** A billing-page link's token is a credential in its path: logs say which page, never which token. */
+const BILLING_LINK = /^\/billing\/[^/]+/;
+
+function loggedPath(path: string): string {
+  return path.replace(BILLING_LINK, '/billing/:token');
+}
 
 const loggers = new WeakMap<Response, Logger>();
 
@@ -34,7 +40,7 @@ export function requestLogging(logger: Logger): RequestHandler {
     loggers.set(res, logger.child({ requestId }));
     const startedAt = performance.now();
     const method = req.method;
-    const path = req.path;
+    const path = loggedPath(req.path);
     res.on('close', () => {
       const fields = {
         method,

@@ -5,12 +5,16 @@ import { MongoEventStore } from './eventStore';
 import { MongoLedgerStore } from './ledgerStore';
 import { ensureIndexes, registerModels } from './models';
 import type { AccountStore, EventStore, LedgerStore, Ping } from '../app/ports';
+// Billing-page links (SPEC §8): a collection of their own, wired here and nowhere else in this folder.
+import type { BillingSessionStore } from '../app/billingSessions';
+import { MongoBillingSessionStore } from './billingSessions';
 
 export interface Stores {
   accounts: AccountStore;
   ledger: LedgerStore;
   events: EventStore;
   health: Ping;
+  billingSessions: BillingSessionStore;
   connection: Connection;
   close(): Promise<void>;
 }
@@ -20,6 +24,7 @@ export async function openStores(uri: string): Promise<Stores> {
   await connection.asPromise();
   const models = registerModels(connection);
   await ensureIndexes(models);
+  const billingSessions = await MongoBillingSessionStore.open(connection);
   return {
     accounts: new MongoAccountStore(models),
     ledger: new MongoLedgerStore(models),
@@ -34,6 +39,7 @@ export async function openStores(uri: string): Promise<Stores> {
         }
       },
     },
+    billingSessions,
     connection,
     close: () => connection.close(),
   };
