@@ -44,7 +44,7 @@ describe('each state of the page', () => {
       'Manage subscription or upgrade',
       'Buy credits Top-up credits never expire. 1,000 credits $20.00 Quantity Buy credits 5,000 credits $20.00',
       'Recent activity Used · Video render Mar 20, 2026 −1,500 credits Monthly credits for Mar 2026 Mar 10, 2026 +5,000 credits',
-      'This secure link expires Mar 20, 2026',
+      'This secure link expires Mar 20, 2026, 1:00 PM UTC',
     ]);
     expect(text).not.toContain('Current term');
     expect(text).not.toContain('out of credits');

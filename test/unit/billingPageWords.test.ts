@@ -100,6 +100,7 @@ describe('numbers, money and dates in the viewer’s locale', () => {
     expect(en.signed(-1200)).toBe('−1,200');
     expect(en.date(new Date('2026-12-24T23:30:00Z'))).toBe('Dec 24, 2026');
     expect(en.month(new Date('2026-12-01T00:00:00Z'))).toBe('Dec 2026');
+    expect(en.dateTime(new Date('2026-12-24T13:05:00Z')).replace(/\s/g, ' ')).toBe('Dec 24, 2026, 1:05 PM UTC');
   });
 
   it('when formatting for German, then the separators are German', () => {

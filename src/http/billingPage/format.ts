@@ -41,6 +41,8 @@ export interface Formats {
   date(d: Date): string;
   /** Dec 2026 */
   month(d: Date): string;
+  /** Dec 24, 2026, 11:38 AM UTC */
+  dateTime(d: Date): string;
   /** $20.00, from Stripe's minor units; null when the currency is unknown to this runtime. */
   money(minorUnits: number, currency: string): string | null;
 }
@@ -49,12 +51,14 @@ export function formatsFor(locale: string): Formats {
   const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const months = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const instants = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
   return {
     locale,
     number: (n) => numbers.format(n),
     signed: (n) => (n < 0 ? `${MINUS}${numbers.format(-n)}` : `+${numbers.format(n)}`),
     date: (d) => dates.format(d),
     month: (d) => months.format(d),
+    dateTime: (d) => `${instants.format(d)} UTC`,
     money: (minorUnits, currency) => {
       try {
         const format = new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() });

@@ -8,7 +8,7 @@ import type { BillingSession } from '../../app/billingSessions';
 import { customerView } from '../../domain/customerView';
 import { DomainError } from '../../domain/errors';
 import type { Formats } from './format';
-import { activityRows, creditsSummary, offers, paymentNotice, planSummary, topupExpiryText, wayOutRows, when } from './pageModel';
+import { activityRows, creditsSummary, offers, paymentNotice, planSummary, topupExpiryText, wayOutRows } from './pageModel';
 import type { LayoutInput, PageRenderer } from './render';
 import { isOwnForm } from './security';
 
@@ -55,7 +55,7 @@ export async function showPage(deps: HandlerDeps, ctx: LinkContext): Promise<voi
     links: ctx.links,
     activity: activityRows(read, f),
     moreActivity: read.olderActivity !== null,
-    expiresAt: when(session.expiresAt, f),
+    expiresAt: { iso: session.expiresAt.toISOString(), text: f.dateTime(session.expiresAt) },
   });
   ctx.res.type('html').send(html);
 }

@@ -2,10 +2,14 @@
 (function () {
   'use strict';
   // Dates in the viewer's own zone and language (the server wrote them in UTC).
-  var dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+  var formats = {
+    date: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }),
+    datetime: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
+  };
   document.querySelectorAll('time[data-local]').forEach(function (el) {
     var instant = new Date(el.getAttribute('datetime'));
-    if (!isNaN(instant.getTime())) el.textContent = dateFormat.format(instant);
+    var format = formats[el.getAttribute('data-local')] || formats.date;
+    if (!isNaN(instant.getTime())) el.textContent = format.format(instant);
   });
 
   // A pack's total as its quantity changes.
