@@ -26,6 +26,8 @@ function onPath(command: string): boolean {
 export function ensureChromium(): string {
   const missing = [existsSync(CHROMIUM) ? null : 'chromium', onPath('openssl') ? null : 'openssl'].filter((p): p is string => p !== null);
   if (missing.length === 0) return CHROMIUM;
+  // Without recommends a bare image would have no font at all: pages would render as empty boxes.
+  if (missing.includes('chromium')) missing.push('fonts-liberation');
   const asRoot = process.getuid?.() === 0;
   const apt = (args: string[]) => (asRoot ? run('apt-get', args) : run('sudo', ['-n', 'apt-get', ...args]));
   process.stderr.write(`\nbrowser tests: installing Debian's ${missing.join(' and ')} (apt-get install -y ${missing.join(' ')})\n`);
@@ -36,7 +38,7 @@ export function ensureChromium(): string {
     install = apt(['install', '-y', '--no-install-recommends', ...missing]);
   }
   if (!install.ok || !existsSync(CHROMIUM) || !onPath('openssl')) {
-    throw new Error(`The browser tests need Chromium at ${CHROMIUM} and openssl, and could not install them (run as root, or: sudo apt-get install -y chromium openssl):\n${install.output}`);
+    throw new Error(`The browser tests need Chromium at ${CHROMIUM} and openssl, and could not install them (run as root, or: sudo apt-get install -y chromium fonts-liberation openssl):\n${install.output}`);
   }
   return CHROMIUM;
 }
