@@ -75,9 +75,9 @@ describe('each state of the page', () => {
   it('when the subscription is trialing, then the trial’s credits and what the plan brings after it are shown', async () => {
     expectInOrder(await pageText('trialing'), [
       'Credits available 100 credits',
-      'Resets to 5,000 on Mar 15, 2026',
+      'Trial credits 100 of 100 Resets to 5,000 on Mar 15, 2026',
       'Pro Trial',
-      'Renews Mar 15, 2026 Brings 5,000 credits a month',
+      'Trial ends Mar 15, 2026 Then 5,000 credits a month',
       'Trial credits Mar 1, 2026 +100 credits',
     ]);
   });

@@ -109,6 +109,8 @@ export function paymentNotice(query: { paid?: unknown; canceled?: unknown }, rea
 
 export interface CreditsSummary {
   available: string;
+  /** "This month's plan credits", or "Trial credits" while a trial runs. */
+  monthLabel: string;
   out: boolean;
   low: boolean;
   month: { remaining: string; granted: string; remainingValue: number; grantedValue: number; endsAt: When; refill: string | null } | null;
@@ -119,6 +121,7 @@ export interface CreditsSummary {
 export function creditsSummary(view: CustomerView, f: Formats): CreditsSummary {
   return {
     available: f.number(view.available),
+    monthLabel: view.plan?.status === 'trialing' ? 'Trial credits' : 'This month’s plan credits',
     out: view.available <= 0,
     low: view.low,
     month: view.month && {
@@ -143,7 +146,8 @@ export interface PlanSummary {
   termStart: When | null;
   termEnd: When | null;
   nextMonthly: { credits: string; when: When } | null;
-  renewal: { when: When; credits: string | null } | null;
+  /** "Renews", "Term renews" (a multi-month term) or "Trial ends", and what each month brings after it. */
+  renewal: { label: string; when: When; credits: string | null } | null;
   endsAt: When | null;
 }
 
@@ -160,7 +164,11 @@ export function planSummary(view: CustomerView, f: Formats): PlanSummary | null 
     termStart: plan.termStart && when(plan.termStart, f),
     termEnd: plan.termEnd && when(plan.termEnd, f),
     nextMonthly: plan.nextMonthly && { credits: f.signed(plan.nextMonthly.credits), when: when(plan.nextMonthly.at, f) },
-    renewal: plan.renewal && { when: when(plan.renewal.at, f), credits: plan.renewal.credits === null ? null : credits(plan.renewal.credits, f) },
+    renewal: plan.renewal && {
+      label: plan.status === 'trialing' ? 'Trial ends' : (plan.months ?? 1) > 1 ? 'Term renews' : 'Renews',
+      when: when(plan.renewal.at, f),
+      credits: plan.renewal.credits === null ? null : `${plan.status === 'trialing' ? 'Then' : 'Brings'} ${credits(plan.renewal.credits, f)} a month`,
+    },
     endsAt: plan.endsAt && when(plan.endsAt, f),
   };
 }
