@@ -16,6 +16,16 @@ export default tseslint.config(
     },
   },
   {
+    // The billing page's script runs in the browser, outside the TypeScript project.
+    files: ['src/http/billingPage/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { projectService: false },
+      globals: { window: 'readonly', document: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
     files: ['test/**', 'bench/**', 'scripts/**'],
     rules: { '@typescript-eslint/consistent-type-assertions': 'off', 'no-restricted-properties': 'off' },
   },

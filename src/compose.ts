@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Express } from 'express';
 import { AccountService } from './app/accounts';
 import { unconfiguredBillingGateway } from './app/billing';
+import { noPrices } from './app/billingPage';
 import type { BillingGateway } from './app/billing';
 import { runDue } from './app/runDue';
 import type { RunDueResult } from './app/runDue';
@@ -14,6 +15,7 @@ import { PrometheusMetrics } from './ops/prometheus';
 import type { Stores } from './store/connection';
 import { stripeBillingGateway } from './stripe/billingGateway';
 import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
+import { stripePriceReader } from './stripe/prices';
 import { createWebhookReceiver } from './stripe/webhookReceiver';
 import type { MapContext } from './stripe/mapEvent';
 import { stripeMapLookups } from './stripe/lookups';
@@ -92,6 +94,11 @@ export function composeService(input: {
     billing,
     metrics,
     scrapeMetrics: () => metrics.scrape(),
+    billingSessions: stores.billingSessions,
+    prices: config.stripeSecretKey ? stripePriceReader(stripe, { logger: input.logger }) : noPrices,
+    stripeConfigured: config.stripeSecretKey !== undefined,
+    publicUrl: config.publicUrl,
+    billingPage: config.billingPage,
   });
   return { app, accounts, runDue: sweep, stripe, mapContext, billing, metrics };
 }

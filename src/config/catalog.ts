@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_LOW_BALANCE } from '../domain/catalog';
 import type { Catalog } from '../domain/catalog';
 import { ConfigError } from './errors';
 import { describeIssues, type FieldProblem, rule } from './issues';
@@ -22,6 +23,11 @@ const integer = (description: string, min: number, max = Number.MAX_SAFE_INTEGER
 const positiveInteger = () => integer('a positive integer', 1);
 
 const nonNegativeInteger = () => integer('a non-negative integer', 0);
+
+const percentage = () => {
+  const message = rule('a number from 0 to 100');
+  return z.number(message).min(0, message).max(100, message);
+};
 
 const planPriceSchema = z.strictObject(
   { price: identifier(), months: integer('an integer from 1 to 120', 1, 120) },
@@ -57,6 +63,15 @@ const catalogSchema = z.strictObject(
       )
       .default('never'),
     upgradeCredits: z.enum(['on_payment', 'immediate'], rule('"on_payment" or "immediate"')).default('on_payment'),
+    lowBalance: z
+      .union(
+        [
+          z.strictObject({ percent: percentage() }),
+          z.strictObject({ credits: nonNegativeInteger() }),
+        ],
+        rule('{ "percent": 0…100 } or { "credits": N }'),
+      )
+      .default({ ...DEFAULT_LOW_BALANCE }),
   },
   rule('a JSON object with "plans" and "topups"'),
 );

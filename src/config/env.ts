@@ -1,5 +1,6 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
+import { parseCssColour, toHex } from './cssColour';
 import { ConfigError } from './errors';
 import { describeIssues, rule } from './issues';
 
@@ -23,6 +24,19 @@ export interface AppConfig {
   webhookToleranceSeconds: number;
   testClock: boolean;
   logLevel: LogLevel;
+  /** Base URL of minted billing-page links, without a trailing slash. */
+  publicUrl: string;
+  billingPage: BillingPageSettings;
+}
+
+/** How the customer's billing page looks and who may frame it (SPEC §8). */
+export interface BillingPageSettings {
+  /** The product's name in the page's header; null: the page says only "Billing". */
+  brandName: string | null;
+  /** Normalised to #rrggbb; null: the page's own accent. */
+  accent: string | null;
+  /** Origins allowed to embed the page in a frame; empty: nobody. */
+  frameAncestors: string[];
 }
 
 /** `FOO=` in a .env file means "not set", so a copied .env.example falls back to the defaults. */
@@ -58,6 +72,41 @@ function cronExpression() {
     .refine((text) => [5, 6].includes(text.split(/\s+/).length) && isValidCron(text), cron);
 }
 
+function publicBaseUrl() {
+  const url = rule('an absolute http(s) URL without query or fragment (e.g. https://billing.example.com)');
+  return z
+    .url({ protocol: /^https?$/, ...url })
+    .refine((text) => {
+      if (!URL.canParse(text)) return false;
+      const parsed = new URL(text);
+      return parsed.search === '' && parsed.hash === '' && parsed.username === '' && parsed.password === '';
+    }, url)
+    .transform((text) => text.replace(/\/+$/, ''));
+}
+
+function cssColour() {
+  const colour = rule('a CSS colour: #rgb, #rrggbb, rgb(…) or hsl(…)');
+  return z
+    .string(colour)
+    .refine((text) => parseCssColour(text) !== null, colour)
+    .transform((text) => {
+      const rgb = parseCssColour(text);
+      return rgb ? toHex(rgb) : text;
+    });
+}
+
+/** CSP host-sources: scheme and host (a leading `*.` allowed), optional port, nothing that could end the directive. */
+const FRAME_ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
+
+function frameAncestors() {
+  const origins = rule('"none" or origins such as https://app.example.com, separated by spaces or commas');
+  return z
+    .string(origins)
+    .transform((text) => text.split(/[\s,]+/).filter((entry) => entry !== ''))
+    .refine((list) => (list.length === 1 && list[0] === 'none') || list.every((entry) => FRAME_ORIGIN.test(entry)), origins)
+    .transform((list) => (list[0] === 'none' ? [] : list));
+}
+
 const envSchema = z.object({
   PORT: variable(integerBetween(1, 65535).default(3000)),
   NODE_ENV: variable(z.string().default('development')),
@@ -84,6 +133,10 @@ const envSchema = z.object({
       .default(false),
   ),
   LOG_LEVEL: variable(z.enum(LOG_LEVELS, rule(`one of ${LOG_LEVELS.join(', ')}`)).default('info')),
+  PUBLIC_URL: variable(publicBaseUrl().optional()),
+  BILLING_BRAND_NAME: variable(z.string().max(60, rule('at most 60 characters')).optional()),
+  BILLING_ACCENT: variable(cssColour().optional()),
+  BILLING_FRAME_ANCESTORS: variable(frameAncestors().default([])),
 });
 
 /** Values of these may be repeated in an error message; the others can hold secrets. */
@@ -96,6 +149,10 @@ const ECHOABLE = new Set([
   'WEBHOOK_TOLERANCE_SECONDS',
   'TEST_CLOCK',
   'LOG_LEVEL',
+  'PUBLIC_URL',
+  'BILLING_BRAND_NAME',
+  'BILLING_ACCENT',
+  'BILLING_FRAME_ANCESTORS',
 ]);
 
 function schemaError(env: Record<string, string | undefined>, error: z.ZodError): ConfigError {
@@ -141,5 +198,11 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
     webhookToleranceSeconds: vars.WEBHOOK_TOLERANCE_SECONDS,
     testClock: vars.TEST_CLOCK,
     logLevel: vars.LOG_LEVEL,
+    publicUrl: vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`,
+    billingPage: {
+      brandName: vars.BILLING_BRAND_NAME ?? null,
+      accent: vars.BILLING_ACCENT ?? null,
+      frameAncestors: vars.BILLING_FRAME_ANCESTORS,
+    },
   };
 }

@@ -22,11 +22,18 @@ export type TopupExpiry = 'never' | 'cycle' | { days: number };
 
 export type UpgradeCredits = 'on_payment' | 'immediate';
 
+/** Below this a customer is "running low": a share of the month's allotment, or a fixed number of credits. */
+export type LowBalance = { percent: number } | { credits: number };
+
+export const DEFAULT_LOW_BALANCE: LowBalance = { percent: 10 };
+
 export interface Catalog {
   plans: Plan[];
   topups: Topup[];
   topupExpiry: TopupExpiry;
   upgradeCredits: UpgradeCredits;
+  /** Parsed catalogs always hold it; absent means DEFAULT_LOW_BALANCE. */
+  lowBalance?: LowBalance;
 }
 
 export interface PlanMatch {

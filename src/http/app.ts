@@ -2,9 +2,12 @@ import express from 'express';
 import type { Express } from 'express';
 import type { AccountService } from '../app/accounts';
 import type { BillingGateway } from '../app/billing';
+import type { PriceReader } from '../app/billingPage';
+import type { BillingSessionStore } from '../app/billingSessions';
 import type { Metrics } from '../app/metrics';
 import type { AccountStore, LedgerStore, Ping } from '../app/ports';
 import type { RunDueResult } from '../app/runDue';
+import type { BillingPageSettings } from '../config/env';
 import type { Catalog } from '../domain/catalog';
 import type { AdjustableClock, Clock } from '../domain/clock';
 import type { Logger } from '../logger';
@@ -12,9 +15,12 @@ import type { WebhookReceiver } from '../stripe/webhookReceiver';
 import type { AuthKeys } from './auth';
 import { requireKey } from './auth';
 import { errorHandler, sendError } from './errors';
+import { billingPageRoutes } from './billingPage/routes';
+import type { RateLimit } from './billingPage/rateLimit';
 import { requestLogging } from './requestLog';
 import { adminRoutes } from './routes/admin';
 import { adjustmentRoutes } from './routes/adjustments';
+import { billingSessionRoutes } from './routes/billingSessions';
 import { checkoutRoutes } from './routes/checkout';
 import { customerRoutes } from './routes/customers';
 import { webhookRoutes } from './routes/webhook';
@@ -35,6 +41,13 @@ export interface AppDeps {
   metrics: Metrics;
   /** The Prometheus text of this service's own registry. */
   scrapeMetrics: () => Promise<{ contentType: string; body: string }>;
+  /** The customer's billing page (SPEC §8). */
+  billingSessions: BillingSessionStore;
+  prices: PriceReader;
+  stripeConfigured: boolean;
+  publicUrl: string;
+  billingPage: BillingPageSettings;
+  pageRateLimit?: RateLimit;
 }
 
 /** Builds the Express app without listening, so tests drive the real app through supertest. */
@@ -57,11 +70,13 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(webhookRoutes(deps));
+  // The browser's pages: a link's token is their credential, no API key (see src/http/billingPage).
+  app.use('/billing', billingPageRoutes(deps));
 
   const v1 = express.Router();
   v1.use(express.json({ limit: '100kb' }));
   v1.use('/admin', requireKey(deps.auth, 'admin'), adminRoutes(deps), adjustmentRoutes(deps));
-  v1.use(requireKey(deps.auth, 'app'), customerRoutes(deps), checkoutRoutes(deps));
+  v1.use(requireKey(deps.auth, 'app'), customerRoutes(deps), checkoutRoutes(deps), billingSessionRoutes(deps));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));

@@ -20,6 +20,11 @@ const STATUS: Record<DomainErrorCode, number> = {
   stripe_not_configured: 503,
 };
 
+/** The status a domain error is answered with, on the JSON API and on the billing page alike. */
+export function statusOf(code: DomainErrorCode): number {
+  return STATUS[code];
+}
+
 export function sendError(res: Response, status: number, type: string, message: string, extra: Record<string, unknown> = {}): void {
   res.status(status).json({ error: { type, message, ...extra } });
 }

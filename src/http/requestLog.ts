@@ -6,6 +6,12 @@ import type { Logger } from '../logger';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Probes and scrapes arrive every few seconds; their access lines are debug so they do not drown the rest. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+/** A billing-page link's token is a credential in its path: logs say which page, never which token. */
+const BILLING_LINK = /^\/billing\/[^/]+/;
+
+function loggedPath(path: string): string {
+  return path.replace(BILLING_LINK, '/billing/:token');
+}
 
 /**
  * The fields every line of a request carries. A pino child logger is made only when a line is written
@@ -40,7 +46,7 @@ export function requestLogging(logger: Logger): RequestHandler {
     boundFields.set(res, { requestId });
     const startedAt = performance.now();
     const method = req.method;
-    const path = req.path;
+    const path = loggedPath(req.path);
     res.on('close', () => {
       const fields = {
         method,

@@ -9,12 +9,16 @@ import { openCollections } from './models';
 import type { WrapCollection } from './models';
 import { UnsupportedServerError, unsupportedServerReason } from './serverCheck';
 import type { AccountStore, EventStore, LedgerStore, Ping } from '../app/ports';
+// Billing-page links (SPEC §8): a collection of their own, wired here and nowhere else in this folder.
+import type { BillingSessionStore } from '../app/billingSessions';
+import { MongoBillingSessionStore } from './billingSessions';
 
 export interface Stores {
   accounts: AccountStore;
   ledger: LedgerStore;
   events: EventStore;
   health: Ping;
+  billingSessions: BillingSessionStore;
   connection: Connection;
   /** Resolves once the background copies of outboxes to the ledger started so far are done. */
   idle(): Promise<void>;
@@ -84,11 +88,13 @@ export async function openStores(uri: string, options: OpenStoresOptions = {}): 
   }
   const collections = await openCollections(connection, options.wrapCollection);
   const accounts = new MongoAccountStore(collections, options.onCopyFailed ? { onCopyFailed: options.onCopyFailed } : {});
+  const billingSessions = await MongoBillingSessionStore.open(connection);
   return {
     accounts,
     ledger: new MongoLedgerStore(collections),
     events: new MongoEventStore(collections),
     health: { ping: () => pingWithin(connection, PING_TIMEOUT_MS) },
+    billingSessions,
     connection,
     idle: () => accounts.idle(),
     close: async () => {

@@ -79,6 +79,8 @@ interface Call {
   /** Sent as JSON, unless `raw`. */
   body?: unknown;
   raw?: string;
+  /** Sent as a browser sends a form (application/x-www-form-urlencoded), for the billing page's forms. */
+  form?: Record<string, string>;
   headers?: Record<string, string>;
   auth?: Auth;
   status: number;
@@ -126,9 +128,9 @@ function expectDocumented(op: string, res: Response): void {
   exercised.add(`${op} ${res.status}`);
 }
 
-function expectRequestBodyJudged(op: string, body: unknown, shouldMatch: boolean): void {
-  const schema = operationOf(op).operation.requestBody?.content['application/json']?.schema;
-  if (schema === undefined) throw new Error(`${op} has no JSON request body in openapi.yaml`);
+function expectRequestBodyJudged(op: string, body: unknown, shouldMatch: boolean, mediaType = 'application/json'): void {
+  const schema = operationOf(op).operation.requestBody?.content[mediaType]?.schema;
+  if (schema === undefined) throw new Error(`${op} has no ${mediaType} request body in openapi.yaml`);
   const validate = validatorOf(schema);
   const matches = validate(body);
   if (matches !== shouldMatch) {
@@ -149,11 +151,14 @@ async function call(c: Call): Promise<Response> {
   if (c.query) req = req.query(c.query);
   if (c.raw !== undefined) req = req.set('Content-Type', 'application/json').send(c.raw);
   else if (c.body !== undefined) req = req.send(c.body as object);
+  else if (c.form !== undefined) req = req.type('form').send(c.form);
   const res = await req;
   if (res.status !== c.status) throw new Error(`${c.op} answered ${res.status}, expected ${c.status}: ${res.text}`);
   expectDocumented(c.op, res);
-  const judged = c.bodyMatchesDocument ?? (c.status < 300 ? true : undefined);
+  // A form the page accepted answers 303 to Stripe: that, too, is a body the document must accept.
+  const judged = c.bodyMatchesDocument ?? (c.status < 300 || (c.form !== undefined && c.status === 303) ? true : undefined);
   if (judged !== undefined && c.body !== undefined) expectRequestBodyJudged(c.op, c.body, judged);
+  if (judged !== undefined && c.form !== undefined) expectRequestBodyJudged(c.op, c.form, judged, 'application/x-www-form-urlencoded');
   return res;
 }
 
@@ -451,6 +456,123 @@ describe('operations', () => {
 
     it('when a top-up names a customer that is not a cus_ id, then 400 before Stripe is asked', async () => {
       await call({ op: 'POST /v1/customers/{customer}/checkout/topup', params: { customer: 'user_1' }, body: { price: 'price_topup_1k', ...urls }, status: 400 });
+    });
+  });
+
+  describe('the customer’s billing page', () => {
+    async function linkFor(h: Harness, customer: string, body: object = {}): Promise<string> {
+      const res = await call({ h, op: 'POST /v1/customers/{customer}/billing-sessions', params: { customer }, body, status: 201 });
+      return String(res.body.url).split('/').pop() ?? '';
+    }
+
+    async function formTokenOf(h: Harness, token: string): Promise<string> {
+      const page = await request(h.app).get(`/billing/${token}`).expect(200);
+      const match = /name="formToken" value="([^"]+)"/.exec(page.text);
+      if (!match?.[1]) throw new Error('the page has no form token');
+      return match[1];
+    }
+
+    /** Spends a link's requests for this minute, so its next one is refused. */
+    async function exhaust(h: Harness, token: string): Promise<void> {
+      for (let i = 0; i < 60; i++) await request(h.app).get(`/billing/${token}/activity`);
+    }
+
+    /** A monthly subscriber whose link is opened just after its month ended: the read has an expiry to write. */
+    async function linkAcrossMonthEnd(): Promise<string> {
+      const customer = await marchSubscriber(trouble);
+      trouble.clock.set(new Date('2026-03-31T23:30:00Z'));
+      const token = await linkFor(trouble, customer);
+      trouble.clock.set(new Date('2026-04-01T00:10:00Z'));
+      return token;
+    }
+
+    it('POST /v1/customers/{customer}/billing-sessions mints a link and answers every documented error', async () => {
+      const op = 'POST /v1/customers/{customer}/billing-sessions';
+      const { customer } = await subscriber(main);
+      const minted = await call({ op, params: { customer }, body: { returnUrl: 'https://app.example/account', ttlSeconds: 600 }, status: 201 });
+      expect(minted.body.expiresAt).toBe('2026-03-10T12:10:00.000Z');
+      await call({ op, params: { customer }, body: {}, status: 201 });
+
+      await call({ op, params: { customer }, body: { ttlSeconds: 86_401 }, status: 400, bodyMatchesDocument: false });
+      await call({ op, params: { customer }, body: { returnUrl: 'javascript:alert(1)' }, status: 400, bodyMatchesDocument: false });
+      await call({ op, params: { customer }, body: {}, auth: 'none', status: 401 });
+      await call({ op, params: { customer: stripeId('cus') }, body: {}, status: 404 });
+      await call({ op, params: { customer }, body: TOO_LARGE_FOR_V1, status: 413 });
+
+      // Minting reads the account and never writes it, so it never loses a race.
+      const ended = await marchSubscriber(trouble);
+      trouble.clock.set(new Date('2026-04-05T00:00:00Z'));
+      storeMode = 'contended';
+      await call({ h: trouble, op, params: { customer: ended }, body: {}, status: 201 });
+      storeMode = 'down';
+      await call({ h: trouble, op, params: { customer: ended }, body: {}, status: 500 });
+    });
+
+    it('GET /billing/{token} shows the page, and answers every documented error as a page', async () => {
+      const op = 'GET /billing/{token}';
+      const { customer } = await subscriber(main);
+      const token = await linkFor(main, customer);
+      await call({ op, params: { token }, status: 200 });
+      await call({ op, params: { token }, query: { paid: 'cs_test_notyet' }, status: 200 });
+      await call({ op, params: { token: 'A'.repeat(43) }, status: 401 });
+      const busy = await linkFor(main, customer);
+      await exhaust(main, busy);
+      await call({ op, params: { token: busy }, status: 429 });
+
+      // The page is a read: it never writes the account, so it never loses a race.
+      const contended = await linkAcrossMonthEnd();
+      storeMode = 'contended';
+      await call({ h: trouble, op, params: { token: contended }, status: 200 });
+      storeMode = 'down';
+      await call({ h: trouble, op, params: { token: contended }, status: 500 });
+    });
+
+    it('GET /billing/{token}/activity pages the activity and answers every documented error as a page', async () => {
+      const op = 'GET /billing/{token}/activity';
+      const { customer } = await subscriber(main);
+      const token = await linkFor(main, customer);
+      await call({ op, params: { token }, status: 200 });
+      await call({ op, params: { token }, query: { cursor: 'forged' }, status: 400 });
+      await call({ op, params: { token: 'nope' }, status: 401 });
+      const busy = await linkFor(main, customer);
+      await exhaust(main, busy);
+      await call({ op, params: { token: busy }, status: 429 });
+
+      const failing = await linkAcrossMonthEnd();
+      storeMode = 'down';
+      await call({ h: trouble, op, params: { token: failing }, status: 500 });
+    });
+
+    it.each(['POST /billing/{token}/checkout', 'POST /billing/{token}/portal'])('%s redirects to Stripe and answers every documented error as a page', async (op) => {
+      const buying = op.endsWith('/checkout');
+      const fields: Record<string, string> = buying ? { price: 'price_topup_1k', quantity: '2' } : {};
+      const { customer } = await subscriber(main);
+      const token = await linkFor(main, customer);
+      const formToken = await formTokenOf(main, token);
+
+      const redirect = await call({ op, params: { token }, form: { formToken, ...fields }, status: 303 });
+      expect(redirect.headers['location']).toMatch(/^https:\/\//);
+      if (buying) {
+        await call({ op, params: { token }, form: { formToken, price: 'price_topup_1k', quantity: '0' }, status: 400 });
+        await call({ op, params: { token }, form: { formToken, price: 'price_topup_1k', quantity: '1', padding: 'x'.repeat(9 * 1024) }, status: 413 });
+      }
+      await call({ op, params: { token: 'A'.repeat(43) }, form: { formToken, ...fields }, status: 401 });
+      await call({ op, params: { token }, form: fields, status: 403 });
+      const busy = await linkFor(main, customer);
+      await exhaust(main, busy);
+      await call({ op, params: { token: busy }, form: { formToken, ...fields }, status: 429 });
+
+      const bareCustomer = (await subscriber(bare)).customer;
+      const bareToken = await linkFor(bare, bareCustomer);
+      await call({ h: bare, op, params: { token: bareToken }, form: { formToken: await formTokenOf(bare, bareToken), ...fields }, status: 503 });
+
+      const troubled = (await subscriber(trouble)).customer;
+      const troubleToken = await linkFor(trouble, troubled);
+      const troubleForm = { formToken: await formTokenOf(trouble, troubleToken), ...fields };
+      fake.answer(() => ({ status: 400, body: stripeErrorBody('invalid_request_error', 'No such customer', { param: 'customer', code: 'resource_missing' }) }));
+      await call({ h: trouble, op, params: { token: troubleToken }, form: troubleForm, status: 404 });
+      fake.answer(() => ({ status: 500, body: stripeErrorBody('api_error', 'boom') }));
+      await call({ h: trouble, op, params: { token: troubleToken }, form: troubleForm, status: 502 });
     });
   });
 

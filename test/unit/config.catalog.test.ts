@@ -54,10 +54,11 @@ describe('parseCatalog', () => {
       topups: [{ price: 'price_topup_1k', credits: 1000 }],
       topupExpiry: 'never',
       upgradeCredits: 'on_payment',
+      lowBalance: { percent: 10 },
     });
   });
 
-  it('when optional settings are left out, then trialCredits is 0, topups empty, topupExpiry never and upgradeCredits on_payment', () => {
+  it('when optional settings are left out, then trialCredits is 0, topups empty, topupExpiry never, upgradeCredits on_payment and lowBalance 10 percent', () => {
     const catalog = parseCatalog({
       plans: [{ id: 'basic', monthlyCredits: 100, prices: [{ price: 'price_basic_m', months: 1 }] }],
     });
@@ -66,6 +67,7 @@ describe('parseCatalog', () => {
       topups: [],
       topupExpiry: 'never',
       upgradeCredits: 'on_payment',
+      lowBalance: { percent: 10 },
     });
   });
 
@@ -73,6 +75,8 @@ describe('parseCatalog', () => {
     ['topupExpiry "cycle"', { topupExpiry: 'cycle' }, { topupExpiry: 'cycle' }],
     ['topupExpiry { days: 90 }', { topupExpiry: { days: 90 } }, { topupExpiry: { days: 90 } }],
     ['upgradeCredits "immediate"', { upgradeCredits: 'immediate' }, { upgradeCredits: 'immediate' }],
+    ['lowBalance { percent: 25 }', { lowBalance: { percent: 25 } }, { lowBalance: { percent: 25 } }],
+    ['lowBalance { credits: 200 }', { lowBalance: { credits: 200 } }, { lowBalance: { credits: 200 } }],
     ['no plans but a top-up', { plans: [] }, { plans: [] }],
     ['plans but no top-ups', { topups: [] }, { topups: [] }],
   ])('when the catalog has %s, then it is accepted', (_case, changes, expected) => {
@@ -113,6 +117,9 @@ describe('parseCatalog', () => {
     ['has topupExpiry of 0 days', { ...specCatalog(), topupExpiry: { days: 0 } }, 'topupExpiry.days', 'must be a positive integer'],
     ['has topupExpiry of 1.5 days', { ...specCatalog(), topupExpiry: { days: 1.5 } }, 'topupExpiry.days', 'must be a positive integer'],
     ['has an unknown upgradeCredits', { ...specCatalog(), upgradeCredits: 'later' }, 'upgradeCredits', 'must be "on_payment" or "immediate"'],
+    ['has lowBalance above 100 percent', { ...specCatalog(), lowBalance: { percent: 101 } }, 'lowBalance.percent', 'lowBalance.percent must be a number from 0 to 100'],
+    ['has lowBalance of fractional credits', { ...specCatalog(), lowBalance: { credits: 2.5 } }, 'lowBalance.credits', 'must be a non-negative integer'],
+    ['has lowBalance in neither form', { ...specCatalog(), lowBalance: 10 }, 'lowBalance', 'lowBalance must be { "percent": 0…100 } or { "credits": N }'],
   ])('when the catalog %s, then it is refused naming the field', (_case, json, field, message) => {
     const error = catalogError(json);
     expect(error.field).toBe(field);

@@ -30,6 +30,8 @@ describe('parseEnv', () => {
       webhookToleranceSeconds: 300,
       testClock: false,
       logLevel: 'info',
+      publicUrl: 'http://localhost:3000',
+      billingPage: { brandName: null, accent: null, frameAncestors: [] },
     });
   });
 
@@ -48,6 +50,10 @@ describe('parseEnv', () => {
       WEBHOOK_TOLERANCE_SECONDS: '',
       TEST_CLOCK: '',
       LOG_LEVEL: '',
+      PUBLIC_URL: '',
+      BILLING_BRAND_NAME: '',
+      BILLING_ACCENT: '',
+      BILLING_FRAME_ANCESTORS: '',
     };
     expect(parseEnv(blank)).toEqual(parseEnv(minimal));
   });
@@ -84,6 +90,15 @@ describe('parseEnv', () => {
     ['TEST_CLOCK=0', { TEST_CLOCK: '0' }, { testClock: false }],
     ['LOG_LEVEL=debug', { LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
     ['LOG_LEVEL=silent', { LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
+    ['PORT=8080 and no PUBLIC_URL', { PORT: '8080' }, { publicUrl: 'http://localhost:8080' }],
+    ['a PUBLIC_URL with a trailing slash', { PUBLIC_URL: 'https://billing.example.com/' }, { publicUrl: 'https://billing.example.com' }],
+    ['a PUBLIC_URL under a path', { PUBLIC_URL: 'https://example.com/credits/' }, { publicUrl: 'https://example.com/credits' }],
+    ['BILLING_BRAND_NAME', { BILLING_BRAND_NAME: 'Acme Studio' }, { billingPage: { brandName: 'Acme Studio', accent: null, frameAncestors: [] } }],
+    ['a #rgb BILLING_ACCENT', { BILLING_ACCENT: '#0AF' }, { billingPage: { brandName: null, accent: '#00aaff', frameAncestors: [] } }],
+    ['an rgb() BILLING_ACCENT', { BILLING_ACCENT: 'rgb(15, 118, 110)' }, { billingPage: { brandName: null, accent: '#0f766e', frameAncestors: [] } }],
+    ['an hsl() BILLING_ACCENT', { BILLING_ACCENT: 'hsl(210deg 50% 40%)' }, { billingPage: { brandName: null, accent: '#336699', frameAncestors: [] } }],
+    ['two BILLING_FRAME_ANCESTORS', { BILLING_FRAME_ANCESTORS: 'https://app.example.com, https://*.example.org:8443' }, { billingPage: { brandName: null, accent: null, frameAncestors: ['https://app.example.com', 'https://*.example.org:8443'] } }],
+    ['BILLING_FRAME_ANCESTORS=none', { BILLING_FRAME_ANCESTORS: 'none' }, { billingPage: { brandName: null, accent: null, frameAncestors: [] } }],
   ])('when %s is given, then it is used', (_case, env, expected) => {
     expect(parseEnv({ ...minimal, ...env })).toMatchObject(expected);
   });
@@ -117,6 +132,17 @@ describe('parseEnv', () => {
     ['TEST_CLOCK=1 with NODE_ENV=production', { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db', TEST_CLOCK: '1' }, 'TEST_CLOCK'],
     ['TEST_CLOCK is neither 1 nor 0', { TEST_CLOCK: 'true' }, 'TEST_CLOCK'],
     ['LOG_LEVEL is unknown', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    ['PUBLIC_URL is not http(s)', { PUBLIC_URL: 'ftp://billing.example.com' }, 'PUBLIC_URL'],
+    ['PUBLIC_URL has a query', { PUBLIC_URL: 'https://billing.example.com/?x=1' }, 'PUBLIC_URL'],
+    ['PUBLIC_URL is relative', { PUBLIC_URL: '/billing' }, 'PUBLIC_URL'],
+    ['BILLING_BRAND_NAME is longer than 60 characters', { BILLING_BRAND_NAME: 'b'.repeat(61) }, 'BILLING_BRAND_NAME'],
+    ['BILLING_ACCENT is a named colour', { BILLING_ACCENT: 'rebeccapurple' }, 'BILLING_ACCENT'],
+    ['BILLING_ACCENT is translucent', { BILLING_ACCENT: 'rgba(0, 0, 0, 0.5)' }, 'BILLING_ACCENT'],
+    ['BILLING_ACCENT is out of range', { BILLING_ACCENT: 'rgb(256, 0, 0)' }, 'BILLING_ACCENT'],
+    ['BILLING_ACCENT tries to end the style rule', { BILLING_ACCENT: '#fff;}body{display:none' }, 'BILLING_ACCENT'],
+    ['BILLING_FRAME_ANCESTORS has a path', { BILLING_FRAME_ANCESTORS: 'https://app.example.com/embed' }, 'BILLING_FRAME_ANCESTORS'],
+    ['BILLING_FRAME_ANCESTORS tries to add a directive', { BILLING_FRAME_ANCESTORS: "https://app.example.com; script-src 'unsafe-inline'" }, 'BILLING_FRAME_ANCESTORS'],
+    ['BILLING_FRAME_ANCESTORS mixes none with an origin', { BILLING_FRAME_ANCESTORS: 'none https://app.example.com' }, 'BILLING_FRAME_ANCESTORS'],
   ])('when %s, then start-up fails naming it', (_case, env, field) => {
     const error = startupError({ ...minimal, ...env });
     expect(error.field).toBe(field);
