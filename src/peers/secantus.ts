@@ -58,7 +58,7 @@ async function untilPingAnswers(uri: string, deadline: number): Promise<void> {
       await client.db('admin').command({ ping: 1 });
       return;
     } catch (error) {
-      if (performance.now() > deadline) throw new Error(`SecantusDB at ${uri} did not answer ping: ${String(error)}`);
+      if (performance.now() > deadline) throw new Error(`SecantusDB at ${uri} did not answer ping: ${String(error)}`, { cause: error });
     } finally {
       await client.close();
     }
