@@ -9,7 +9,7 @@ import type { StripeObjects } from '../stripe/reconcileSource';
 import { createEventReplayer, sdkEventFeed } from '../stripe/replay';
 import type { StripeEventFeed } from '../stripe/replay';
 import type { WebhookReceiverOptions } from '../stripe/webhookReceiver';
-import { UsageError } from './commands/reconcile';
+import { UsageError } from './command';
 
 /** What reconcile and replay are built from: the composed service, its stores and its clock. */
 export interface StripeToolsContext {

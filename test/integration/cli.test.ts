@@ -161,6 +161,27 @@ describe('adjust and balance', () => {
     }
     expect(open).not.toHaveBeenCalled();
   });
+
+  test('when reconcile or replay get a flag wrong, then they word it as every other command does, exit 2 and never open the database', async () => {
+    // Exact first lines: a node error from another realm (jest's vm) once came out as "TypeError [ERR_PARSE_ARGS_…]: …".
+    const cases: Array<[string[], string]> = [
+      [['check-ledger', '--bogus'], "check-ledger: Unknown option '--bogus'"],
+      [['reconcile', '--bogus'], "reconcile: Unknown option '--bogus'"],
+      [['replay', '--bogus'], "replay: Unknown option '--bogus'"],
+      [['reconcile', '--customer'], "reconcile: Option '--customer <value>' argument missing"],
+      [['replay', '--since'], "replay: Option '--since <value>' argument missing"],
+      [['reconcile', 'cus_x'], "reconcile: Unexpected argument 'cus_x'. This command does not take positional arguments"],
+      [['reconcile', '--customer', 'user_1'], 'reconcile: --customer must be a Stripe customer id (cus_…), got "user_1"'],
+      [['replay', '--parked', '--event', 'evt_1'], 'replay: give exactly one of --since, --event or --parked'],
+    ];
+    const open = jest.fn();
+    for (const [argv, message] of cases) {
+      const io = { stdout: { write: () => true }, stderr: { text: '', write(t: string) { this.text += t; return true; } } };
+      const code = await runAdmin(argv, { io, clock: h.clock, open });
+      expect({ argv, code, firstLine: io.stderr.text.split('\n')[0] }).toEqual({ argv, code: 2, firstLine: message });
+    }
+    expect(open).not.toHaveBeenCalled();
+  });
 });
 
 describe('help', () => {
