@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Catalog } from '../domain/catalog';
+import { MAX_TERM_MONTHS } from '../domain/slots';
 import { ConfigError } from './errors';
 import { describeIssues, type FieldProblem, rule } from './issues';
 
@@ -24,7 +25,7 @@ const positiveInteger = () => integer('a positive integer', 1);
 const nonNegativeInteger = () => integer('a non-negative integer', 0);
 
 const planPriceSchema = z.strictObject(
-  { price: identifier(), months: integer('an integer from 1 to 120', 1, 120) },
+  { price: identifier(), months: integer(`an integer from 1 to ${MAX_TERM_MONTHS}`, 1, MAX_TERM_MONTHS) },
   rule('an object { "price", "months" }'),
 );
 
