@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Express } from 'express';
 import { AccountService } from './app/accounts';
+import type { IngestDeps } from './app/ingestEvent';
 import { unconfiguredBillingGateway } from './app/billing';
 import type { BillingGateway } from './app/billing';
 import { runDue } from './app/runDue';
@@ -14,9 +15,10 @@ import { PrometheusMetrics } from './ops/prometheus';
 import type { Stores } from './store/connection';
 import { stripeBillingGateway } from './stripe/billingGateway';
 import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
-import { createWebhookReceiver } from './stripe/webhookReceiver';
+import { stripeEventMapper } from './stripe/mapEvent';
 import type { MapContext } from './stripe/mapEvent';
 import { stripeMapLookups } from './stripe/lookups';
+import { stripeWebhookVerifier } from './stripe/verify';
 
 export interface Service {
   app: Express;
@@ -24,6 +26,8 @@ export interface Service {
   runDue: (asOf: Date) => Promise<RunDueResult>;
   stripe: Stripe;
   mapContext: MapContext;
+  /** The ingest use case's dependencies (stores and the Stripe mapper): webhooks, replay and reconcile share them. */
+  ingest: IngestDeps;
   billing: BillingGateway;
   /** This service's own metrics registry (never prom-client's global one). */
   metrics: PrometheusMetrics;
@@ -61,14 +65,8 @@ export function composeService(input: {
   });
   const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey), lookups };
   const sweep = (asOf: Date): Promise<RunDueResult> => runDue({ accounts, store: stores.accounts, metrics }, asOf);
-  const receiveWebhook = createWebhookReceiver({
-    stripe,
-    secrets: config.webhookSecrets,
-    toleranceSeconds: config.webhookToleranceSeconds,
-    mapContext,
-    ingest: { events: stores.events, accounts, metrics },
-    clock,
-  });
+  const ingest: IngestDeps = { events: stores.events, accounts, mapper: stripeEventMapper(mapContext), metrics };
+  const verifyWebhook = stripeWebhookVerifier({ stripe, secrets: config.webhookSecrets, toleranceSeconds: config.webhookToleranceSeconds });
   const app = createApp({
     clock,
     testClock: input.testClock,
@@ -76,7 +74,8 @@ export function composeService(input: {
     accountStore: stores.accounts,
     ledger: stores.ledger,
     health: stores.health,
-    receiveWebhook,
+    verifyWebhook,
+    ingest,
     runDue: sweep,
     auth: { apiKeys: config.apiKeys, adminApiKeys: config.adminApiKeys },
     logger: input.logger,
@@ -85,5 +84,5 @@ export function composeService(input: {
     metrics,
     scrapeMetrics: () => metrics.scrape(),
   });
-  return { app, accounts, runDue: sweep, stripe, mapContext, billing, metrics };
+  return { app, accounts, runDue: sweep, stripe, mapContext, ingest, billing, metrics };
 }

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { Express } from 'express';
 import type { AccountService } from '../app/accounts';
+import type { IngestDeps } from '../app/ingestEvent';
 import type { BillingGateway } from '../app/billing';
 import type { Metrics } from '../app/metrics';
 import type { AccountStore, LedgerStore, Ping } from '../app/ports';
@@ -8,7 +9,6 @@ import type { RunDueResult } from '../app/runDue';
 import type { Catalog } from '../domain/catalog';
 import type { AdjustableClock, Clock } from '../domain/clock';
 import type { Logger } from '../logger';
-import type { WebhookReceiver } from '../stripe/webhookReceiver';
 import type { AuthKeys } from './auth';
 import { requireKey } from './auth';
 import { errorHandler, sendError } from './errors';
@@ -18,6 +18,7 @@ import { adjustmentRoutes } from './routes/adjustments';
 import { checkoutRoutes } from './routes/checkout';
 import { customerRoutes } from './routes/customers';
 import { webhookRoutes } from './routes/webhook';
+import type { VerifyWebhook } from './routes/webhook';
 
 export interface AppDeps {
   clock: Clock;
@@ -26,7 +27,8 @@ export interface AppDeps {
   accountStore: AccountStore;
   ledger: LedgerStore;
   health: Ping;
-  receiveWebhook: WebhookReceiver;
+  verifyWebhook: VerifyWebhook;
+  ingest: IngestDeps;
   runDue: (asOf: Date) => Promise<RunDueResult>;
   auth: AuthKeys;
   logger: Logger;

@@ -5,7 +5,7 @@ import { toDate } from './readers';
 
 /**
  * Events built from Stripe objects, so that reconcile's `--fix` repairs through the webhook's own
- * path (mapStripeEvent → ingestEvent) and never through a second implementation of the policy.
+ * path (ingestEvent with the Stripe mapper) and never through a second implementation of the policy.
  * Their ids are `reconcile:<object id>` (`reconcile:<dispute id>:closed` for a closed dispute): a
  * second fix of one object is a duplicate, and the effects stay keyed by business object as always.
  */
