@@ -8,6 +8,7 @@ import { requestLogger } from './requestLog';
 const STATUS: Record<DomainErrorCode, number> = {
   invalid_request: 400,
   invalid_signature: 400,
+  invalid_event: 400,
   insufficient_credits: 402,
   customer_not_found: 404,
   not_found: 404,

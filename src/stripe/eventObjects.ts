@@ -47,27 +47,6 @@ export function incomingEvent(event: Stripe.Event): IncomingEvent {
   return { id: event.id, type: event.type, created: toDate(event.created), livemode: event.livemode, payload: event };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-/**
- * A stored payload read back as an event. It was verified (or fetched from Stripe) before it was
- * stored, so only its envelope is checked; the mapping's field readers already tolerate every shape.
- */
-export function isStripeEvent(value: unknown): value is Stripe.Event {
-  if (!isObject(value) || value['object'] !== 'event') return false;
-  const data = value['data'];
-  return (
-    typeof value['id'] === 'string' &&
-    typeof value['type'] === 'string' &&
-    typeof value['created'] === 'number' &&
-    typeof value['livemode'] === 'boolean' &&
-    isObject(data) &&
-    isObject(data['object'])
-  );
-}
-
 /** Stripe answers 404 `resource_missing` for an id it does not know. */
 export function isMissing(error: unknown): boolean {
   return error instanceof Stripe.errors.StripeError && (error.statusCode === 404 || error.code === 'resource_missing');

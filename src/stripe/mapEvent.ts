@@ -1,15 +1,17 @@
 import type Stripe from 'stripe';
+import type { z } from 'zod';
 import type { EventMapper } from '../app/eventMapper';
 import type { IncomingEvent } from '../app/ports';
 import type { Catalog } from '../domain/catalog';
 import type { MappedEvent } from '../domain/commands';
-import { isStripeEvent } from './eventObjects';
+import { envelopeProblem, isStripeEvent } from './envelope';
 import { mapChargeRefunded, mapDispute } from './mapCharge';
 import { mapCheckoutEvent } from './mapCheckout';
 import { mapPaidInvoice } from './mapInvoice';
 import { mapSubscriptionEvent } from './mapSubscription';
 import type { MapLookups } from './lookups';
 import { externalIdFromMetadata } from './readers';
+import { chargeShape, checkoutSessionShape, customerShape, disputeShape, invoiceShape, shapeProblem, subscriptionShape } from './shapes';
 
 export interface MapContext {
   catalog: Catalog;
@@ -23,6 +25,8 @@ export interface MapContext {
 type StripeEventOf = { [T in Stripe.Event.Type]: Extract<Stripe.Event, { type: T }> };
 
 interface EventHandler<E extends Stripe.Event> {
+  /** What the handler reads of `data.object`, checked first: an object that fails parks with the reason. */
+  object: z.ZodType;
   map(event: E, context: MapContext): Promise<MappedEvent> | MappedEvent;
 }
 
@@ -33,21 +37,21 @@ type EventHandlers = { [T in Stripe.Event.Type]?: EventHandler<StripeEventOf[T]>
  * credit commands, or saying why nothing happens. A type not listed here is `ignored`.
  */
 const EVENT_HANDLERS = {
-  'invoice.paid': { map: (event, { catalog }) => mapPaidInvoice(event, catalog) },
-  'invoice.payment_succeeded': { map: (event, { catalog }) => mapPaidInvoice(event, catalog) },
-  'customer.subscription.created': { map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
-  'customer.subscription.updated': { map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
-  'customer.subscription.deleted': { map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
-  'customer.subscription.paused': { map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
-  'customer.subscription.resumed': { map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
-  'checkout.session.completed': { map: (event, c) => mapCheckoutEvent(event, c.catalog, c.lookups) },
-  'checkout.session.async_payment_succeeded': { map: (event, c) => mapCheckoutEvent(event, c.catalog, c.lookups) },
-  'checkout.session.async_payment_failed': { map: (event, c) => mapCheckoutEvent(event, c.catalog, c.lookups) },
-  'charge.refunded': { map: (event, { lookups }) => mapChargeRefunded(event, lookups) },
-  'charge.dispute.created': { map: (event, { lookups }) => mapDispute(event, lookups) },
-  'charge.dispute.closed': { map: (event, { lookups }) => mapDispute(event, lookups) },
-  'customer.created': { map: (event) => mapCustomerLink(event) },
-  'customer.updated': { map: (event) => mapCustomerLink(event) },
+  'invoice.paid': { object: invoiceShape, map: (event, { catalog }) => mapPaidInvoice(event, catalog) },
+  'invoice.payment_succeeded': { object: invoiceShape, map: (event, { catalog }) => mapPaidInvoice(event, catalog) },
+  'customer.subscription.created': { object: subscriptionShape, map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
+  'customer.subscription.updated': { object: subscriptionShape, map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
+  'customer.subscription.deleted': { object: subscriptionShape, map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
+  'customer.subscription.paused': { object: subscriptionShape, map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
+  'customer.subscription.resumed': { object: subscriptionShape, map: (event, { catalog }) => mapSubscriptionEvent(event, catalog) },
+  'checkout.session.completed': { object: checkoutSessionShape, map: (event, c) => mapCheckoutEvent(event, c.catalog, c.lookups) },
+  'checkout.session.async_payment_succeeded': { object: checkoutSessionShape, map: (event, c) => mapCheckoutEvent(event, c.catalog, c.lookups) },
+  'checkout.session.async_payment_failed': { object: checkoutSessionShape, map: (event, c) => mapCheckoutEvent(event, c.catalog, c.lookups) },
+  'charge.refunded': { object: chargeShape, map: (event, { lookups }) => mapChargeRefunded(event, lookups) },
+  'charge.dispute.created': { object: disputeShape, map: (event, { lookups }) => mapDispute(event, lookups) },
+  'charge.dispute.closed': { object: disputeShape, map: (event, { lookups }) => mapDispute(event, lookups) },
+  'customer.created': { object: customerShape, map: (event) => mapCustomerLink(event) },
+  'customer.updated': { object: customerShape, map: (event) => mapCustomerLink(event) },
 } satisfies EventHandlers;
 
 type HandledType = keyof typeof EVENT_HANDLERS;
@@ -67,12 +71,17 @@ function isHandledType(type: string): type is HandledType {
 export const ACTED_ON_EVENT_TYPES: HandledType[] = Object.keys(EVENT_HANDLERS).filter(isHandledType);
 
 async function handle<T extends HandledType>(type: T, event: StripeEventOf[T], context: MapContext): Promise<MappedEvent> {
-  return handlers[type].map(event, context);
+  const handler = handlers[type];
+  const problem = shapeProblem(handler.object, event.data.object, 'data.object');
+  if (problem) return { outcome: 'parked', reason: `${type} ${event.id}: ${problem}`, customer: null };
+  return handler.map(event, context);
 }
 
 /** Reads a recorded event's payload: its envelope, its livemode, then the handler of its type. */
 export async function mapStripeEvent(payload: unknown, context: MapContext): Promise<MappedEvent> {
-  if (!isStripeEvent(payload)) return { outcome: 'parked', reason: 'not a readable Stripe event', customer: null };
+  if (!isStripeEvent(payload)) {
+    return { outcome: 'parked', reason: `not a readable Stripe event: ${envelopeProblem(payload) ?? 'unknown shape'}`, customer: null };
+  }
   if (context.livemode !== null && payload.livemode !== context.livemode) {
     return { outcome: 'ignored', reason: `livemode ${String(payload.livemode)} is not acted on by this deployment` };
   }

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { IncomingEvent } from '../app/ports';
 import { DomainError } from '../domain/errors';
-import { incomingEvent } from './eventObjects';
+import { recordableEvent } from './envelope';
 
 export interface WebhookVerifierOptions {
   stripe: Stripe;
@@ -13,20 +13,29 @@ export interface WebhookVerifierOptions {
 export type WebhookVerifier = (input: { rawBody: Buffer; signature: string | undefined; receivedAt: Date }) => IncomingEvent;
 
 /**
- * Verifies Stripe-Signature over the raw bytes against every configured secret. The SDK checks the
- * timestamp against the real clock, never the test clock.
+ * Verifies Stripe-Signature over the raw bytes against every configured secret, then reads the body as
+ * an event to record (src/stripe/envelope.ts). The SDK checks the timestamp against the real clock, never
+ * the test clock. Signature first: nothing of an unsigned body is parsed.
  */
 export function stripeWebhookVerifier(options: WebhookVerifierOptions): WebhookVerifier {
-  return ({ rawBody, signature }) => {
-    if (!signature) throw new DomainError('invalid_signature', 'Missing Stripe-Signature header.');
-    let lastError = 'No webhook secret configured.';
-    for (const secret of options.secrets) {
-      try {
-        return incomingEvent(options.stripe.webhooks.constructEvent(rawBody, signature, secret, options.toleranceSeconds));
-      } catch (error) {
-        lastError = error instanceof Error ? error.message : String(error);
-      }
-    }
-    throw new DomainError('invalid_signature', `Stripe-Signature did not verify: ${lastError}`);
+  return ({ rawBody, signature, receivedAt }) => {
+    verifySignature({ ...options, rawBody, signature });
+    return recordableEvent(rawBody, receivedAt);
   };
+}
+
+function verifySignature(input: WebhookVerifierOptions & { rawBody: Buffer; signature: string | undefined }): void {
+  if (!input.signature) throw new DomainError('invalid_signature', 'Missing Stripe-Signature header.');
+  const verifier = input.stripe.webhooks.signature;
+  if (!verifier) throw new Error('this stripe-node build has no webhook signature verifier');
+  let lastError = 'No webhook secret configured.';
+  for (const secret of input.secrets) {
+    try {
+      verifier.verifyHeader(input.rawBody, input.signature, secret, input.toleranceSeconds);
+      return;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+  }
+  throw new DomainError('invalid_signature', `Stripe-Signature did not verify: ${lastError}`);
 }

@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import type Stripe from 'stripe';
 import type { DomainErrorCode } from '../../src/domain/errors';
 import type { Stores } from '../../src/store/connection';
-import { deliver, invoicePaid, stripeId, subscriptionEvent } from '../fixtures/stripe';
+import { deliver, invoicePaid, signatureFor, stripeId, subscriptionEvent } from '../fixtures/stripe';
 import { startFakeStripeServer, stripeErrorBody } from '../support/fakeStripeServer';
 import type { FakeStripeServer } from '../support/fakeStripeServer';
 import { APP_KEY, ADMIN_KEY, startHarness } from '../support/harness';
@@ -258,6 +258,7 @@ describe('openapi.yaml', () => {
     const domainCodes = [
       'invalid_request',
       'invalid_signature',
+      'invalid_event',
       'insufficient_credits',
       'customer_not_found',
       'not_found',
@@ -337,6 +338,8 @@ describe('operations', () => {
 
     await call({ op: 'POST /webhooks/stripe', raw: JSON.stringify(paid), status: 400 });
     await call({ op: 'POST /webhooks/stripe', raw: JSON.stringify(paid), headers: { 'Stripe-Signature': 't=1,v1=abc' }, status: 400 });
+    const invalid = await call({ op: 'POST /webhooks/stripe', raw: '[]', headers: { 'Stripe-Signature': signatureFor('[]') }, status: 400 });
+    expect(invalid.body.error.type).toBe('invalid_event');
     await call({ op: 'POST /webhooks/stripe', raw: 'x'.repeat(1024 * 1024 + 1), headers: { 'Stripe-Signature': 't=1,v1=abc' }, status: 413 });
 
     storeMode = 'down';
