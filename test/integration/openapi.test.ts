@@ -156,7 +156,7 @@ async function call(c: Call): Promise<Response> {
   if (auth) req = req.set('Authorization', auth);
   for (const [name, value] of Object.entries(c.headers ?? {})) req = req.set(name, value);
   if (c.query) req = req.query(c.query);
-  if (c.raw !== undefined) req = req.set('Content-Type', 'application/json').send(c.raw);
+  if (c.raw !== undefined) req = req.set('Content-Type', c.headers?.['Content-Type'] ?? 'application/json').send(c.raw);
   else if (c.body !== undefined) req = req.send(c.body as object);
   const res = await req;
   if (res.status !== c.status) throw new Error(`${c.op} answered ${res.status}, expected ${c.status}: ${res.text}`);
@@ -271,7 +271,7 @@ describe('openapi.yaml', () => {
     const everyCodeListed: [Exclude<DomainErrorCode, (typeof domainCodes)[number]>] extends [never] ? true : false = true;
     expect(everyCodeListed).toBe(true);
     // Chosen by the HTTP layer itself (src/http/auth.ts, src/http/errors.ts).
-    const httpCodes = ['unauthorized', 'forbidden', 'payload_too_large', 'internal_error'];
+    const httpCodes = ['unauthorized', 'forbidden', 'payload_too_large', 'unsupported_media_type', 'internal_error'];
 
     const listed = (doc.components.schemas['ErrorType'] as { enum: string[] }).enum;
     expect([...listed].sort()).toEqual([...domainCodes, ...httpCodes].sort());
@@ -518,6 +518,19 @@ describe('operations', () => {
       await call({ op, body, auth: 'app', status: 403 });
       await call({ h: bare, op, body, status: 404 });
     }
+  });
+});
+
+describe('bodies in a charset or encoding the service does not read', () => {
+  const withBody = Object.entries(doc.paths).flatMap(([path, item]) =>
+    METHODS.flatMap((m) => (item[m]?.requestBody ? [`${m.toUpperCase()} ${path}`] : [])),
+  );
+
+  it.each(withBody)('%s answers 415 to an unknown Content-Encoding, and a JSON route to a latin1 body', async (op) => {
+    const params = { customer: 'cus_openapi' };
+    await call({ op, params, raw: '{}', headers: { 'Content-Encoding': 'x-squash', 'Stripe-Signature': 't=1,v1=abc' }, status: 415 });
+    // The webhook reads raw bytes, which are what Stripe signed, whatever charset the header names.
+    if (op !== 'POST /webhooks/stripe') await call({ op, params, raw: '{}', headers: { 'Content-Type': 'application/json; charset=latin1' }, status: 415 });
   });
 });
 
