@@ -86,6 +86,9 @@ const envSchema = z.object({
   LOG_LEVEL: variable(z.enum(LOG_LEVELS, rule(`one of ${LOG_LEVELS.join(', ')}`)).default('info')),
 });
 
+/** Every variable the service reads (and `.env.example` lists). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** Values of these may be repeated in an error message; the others can hold secrets. */
 const ECHOABLE = new Set([
   'PORT',

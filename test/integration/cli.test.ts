@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import type { AdminContext } from '../../src/cli/command';
 import { runAdmin } from '../../src/cli/runAdmin';
@@ -10,6 +7,7 @@ import type { AccountVersionDoc, LedgerDoc } from '../../src/store/models';
 import { deliverOk, invoicePaid, stripeId } from '../fixtures/stripe';
 import { APP_KEY, asApp, balanceOf, startHarness, testCatalog, WEBHOOK_SECRET } from '../support/harness';
 import type { Harness } from '../support/harness';
+import { startIsolated } from '../support/isolatedProcess';
 
 const root = resolve(__dirname, '..', '..');
 
@@ -211,18 +209,10 @@ describe('run-due', () => {
 });
 
 describe('npm run admin, spawned as an operator runs it', () => {
-  const run = promisify(execFile);
-  const entry = resolve(root, 'src/cli/admin.ts');
-  const tsx = pathToFileURL(require.resolve('tsx', { paths: [root] })).href;
-
+  /** From a scratch directory holding a hostile .env, with exactly this environment (test/support/isolatedProcess.ts). */
   async function spawnAdmin(argv: string[], env: Record<string, string>): Promise<Ran> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', tsx, entry, ...argv], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
+    const { code, stdout, stderr } = await startIsolated({ entry: 'src/cli/admin.ts', args: argv, env }).finished;
+    return { code: code ?? -1, stdout, stderr };
   }
 
   test('when it runs against the database, then help, usage errors, missing configuration and a check give their exit codes', async () => {
