@@ -8,7 +8,10 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startSecantus } from '../src/peers/secantus';
 import { freePort } from '../src/peers/freePort';
 import { ensurePeerTools } from '../src/peers/tools';
@@ -47,8 +50,10 @@ async function main(): Promise<void> {
   const tools = await ensurePeerTools(root, ['secantus']);
   const mongo = await startSecantus({ storagePath: ':memory:', bin: tools.secantus });
   const port = await freePort();
-  const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'server.ts')], {
-    cwd: root,
+  const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  const server = spawn(process.execPath, ['--import', tsx, join(root, 'src', 'server.ts')], {
+    // Not the project directory: the server reads a .env from where it runs, and the developer's is not this walk's.
+    cwd: mkdtempSync(join(tmpdir(), 'credits-walkthrough-')),
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Express } from 'express';
 import { AccountService } from './app/accounts';
+import type { IngestDeps } from './app/ingestEvent';
 import { unconfiguredBillingGateway } from './app/billing';
 import { noPrices } from './app/billingPage';
 import type { BillingGateway } from './app/billing';
@@ -16,9 +17,10 @@ import type { Stores } from './store/connection';
 import { stripeBillingGateway } from './stripe/billingGateway';
 import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
 import { stripePriceReader } from './stripe/prices';
-import { createWebhookReceiver } from './stripe/webhookReceiver';
+import { stripeEventMapper } from './stripe/mapEvent';
 import type { MapContext } from './stripe/mapEvent';
 import { stripeMapLookups } from './stripe/lookups';
+import { stripeWebhookVerifier } from './stripe/verify';
 
 export interface Service {
   app: Express;
@@ -26,6 +28,8 @@ export interface Service {
   runDue: (asOf: Date) => Promise<RunDueResult>;
   stripe: Stripe;
   mapContext: MapContext;
+  /** The ingest use case's dependencies (stores and the Stripe mapper): webhooks, replay and reconcile share them. */
+  ingest: IngestDeps;
   billing: BillingGateway;
   /** This service's own metrics registry (never prom-client's global one). */
   metrics: PrometheusMetrics;
@@ -71,14 +75,8 @@ export function composeService(input: {
       },
       asOf,
     );
-  const receiveWebhook = createWebhookReceiver({
-    stripe,
-    secrets: config.webhookSecrets,
-    toleranceSeconds: config.webhookToleranceSeconds,
-    mapContext,
-    ingest: { events: stores.events, accounts, metrics },
-    clock,
-  });
+  const ingest: IngestDeps = { events: stores.events, accounts, mapper: stripeEventMapper(mapContext), metrics };
+  const verifyWebhook = stripeWebhookVerifier({ stripe, secrets: config.webhookSecrets, toleranceSeconds: config.webhookToleranceSeconds });
   const app = createApp({
     clock,
     testClock: input.testClock,
@@ -86,7 +84,8 @@ export function composeService(input: {
     accountStore: stores.accounts,
     ledger: stores.ledger,
     health: stores.health,
-    receiveWebhook,
+    verifyWebhook,
+    ingest,
     runDue: sweep,
     auth: { apiKeys: config.apiKeys, adminApiKeys: config.adminApiKeys },
     logger: input.logger,
@@ -100,5 +99,5 @@ export function composeService(input: {
     publicUrl: config.publicUrl,
     billingPage: config.billingPage,
   });
-  return { app, accounts, runDue: sweep, stripe, mapContext, billing, metrics };
+  return { app, accounts, runDue: sweep, stripe, mapContext, ingest, billing, metrics };
 }

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { redactCredentials } from './redact';
 
 export type Logger = pino.Logger;
 
@@ -17,7 +18,8 @@ function errorFields(error: unknown): Record<string, unknown> {
 
 /**
  * Structured JSON logs. Nothing logs headers or bodies; the redaction below is a second line of
- * defence should a secret-bearing field ever be passed in by mistake.
+ * defence should a secret-bearing field ever be passed in by mistake, and every written line loses the
+ * passwords of any connection string in it (src/redact.ts).
  */
 export function createLogger(level: string, destination?: LogDestination): Logger {
   const options: pino.LoggerOptions = {
@@ -45,6 +47,8 @@ export function createLogger(level: string, destination?: LogDestination): Logge
       ],
       censor: '[redacted]',
     },
+    // Whatever field or message carries a connection string, its password is gone before the line is written.
+    hooks: { streamWrite: redactCredentials },
   };
   return destination ? pino(options, destination) : pino(options);
 }

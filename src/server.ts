@@ -7,6 +7,7 @@ import { AdjustableClock, systemClock } from './domain/clock';
 import { startScheduler } from './jobs/scheduler';
 import { createLogger } from './logger';
 import { startEmbeddedMongo } from './peers/embedded';
+import { databaseUnreachable, redactCredentials } from './redact';
 import { copyFailureLogger, openStores } from './store/connection';
 
 const projectRoot = resolve(__dirname, '..');
@@ -30,7 +31,9 @@ async function main(): Promise<void> {
     uri = embedded.uri;
     stopEmbedded = embedded.stop;
   }
-  const stores = await openStores(uri, { onCopyFailed: copyFailureLogger(logger) });
+  const stores = await openStores(uri, { onCopyFailed: copyFailureLogger(logger) }).catch((error: unknown) => {
+    throw databaseUnreachable(uri, error);
+  });
   logger.info('connected to MongoDB; indexes ensured');
   const testClock = config.testClock ? new AdjustableClock(systemClock) : null;
   if (testClock) logger.warn('TEST_CLOCK=1: the admin clock can move this service in time');
@@ -68,11 +71,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+/** Start-up errors and crashes can quote a connection string: printed without its password. */
+function printFailure(prefix: string, error: unknown): void {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(redactCredentials(`${prefix}: ${text}\n`));
+}
+
+process.on('uncaughtException', (error) => {
+  printFailure('Crashed', error);
+  process.exit(1);
+});
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`Invalid configuration: ${error.message}\n`);
-  } else {
-    process.stderr.write(`Start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
+  if (error instanceof ConfigError) printFailure('Invalid configuration', error.message);
+  else printFailure('Start-up failed', error);
   process.exit(1);
 });

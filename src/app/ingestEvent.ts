@@ -1,8 +1,8 @@
 import { appliedInArchive, archiveQueries, restore } from '../domain/archive';
 import { applyCommand } from '../domain/commands';
-import type { MappedEvent } from '../domain/commands';
 import { settle } from '../domain/settle';
 import type { AccountService } from './accounts';
+import type { EventMapper } from './eventMapper';
 import { noMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import type { EventStore, IncomingEvent } from './ports';
@@ -12,26 +12,28 @@ export type WebhookStatus = 'processed' | 'duplicate' | 'ignored' | 'parked';
 export interface IngestDeps {
   events: EventStore;
   accounts: AccountService;
+  /** What an event means for credits: the Stripe mapping (src/stripe/mapEvent.ts). */
+  mapper: EventMapper;
   /** Absent where nobody scrapes (a CLI run): events are then not counted. */
   metrics?: Metrics;
 }
 
 interface IngestInput {
+  /** Verified by the webhook route, fetched from Stripe by replay or reconcile, or a parked event as stored. */
   event: IncomingEvent;
   now: Date;
-  map: () => Promise<MappedEvent> | MappedEvent;
 }
 
-interface IngestOutcome {
+export interface IngestOutcome {
   status: WebhookStatus;
   customer: string | null;
   reason: string | null;
 }
 
 /**
- * Applies one verified Stripe event. The event id is recorded first; the effects are keyed by
- * business object (term, slot, session…), so a retry after a crash anywhere here, a duplicate,
- * or a concurrent delivery applies them exactly once. If anything throws, the event stays
+ * Applies one trusted event: record it → ask the mapper what it means → commit the account → finish.
+ * The event id is recorded first; the effects are keyed by business object (term, slot, session…),
+ * so a retry after a crash anywhere here, a duplicate, or a concurrent delivery applies them exactly once. If anything throws, the event stays
  * 'received' and Stripe's retry (or `replay`) finishes it.
  */
 export async function ingestEvent(deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> {
@@ -49,7 +51,7 @@ export async function ingestEvent(deps: IngestDeps, input: IngestInput): Promise
 async function applyOnce(deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> {
   const { event, now } = input;
   if ((await deps.events.begin(event, now)) === 'done') return { status: 'duplicate', customer: null, reason: null };
-  const mapped = await input.map();
+  const mapped = await deps.mapper.map(event);
   if (mapped.outcome !== 'apply') {
     const customer = mapped.outcome === 'parked' ? mapped.customer : null;
     await deps.events.finish(event.id, { status: mapped.outcome, reason: mapped.reason, customer, at: now });

@@ -1,4 +1,7 @@
-import type { WebhookStatus } from './ingestEvent';
+import type { Clock } from '../domain/clock';
+import { ingestEvent } from './ingestEvent';
+import type { IngestDeps, WebhookStatus } from './ingestEvent';
+import type { EventStore, IncomingEvent } from './ports';
 
 /** `failed`: applying threw (a dependency was down); the event is left as it was and a later replay finishes it. */
 export type ReplayStatus = WebhookStatus | 'failed';
@@ -12,7 +15,7 @@ export interface ReplayedEvent {
 }
 
 /**
- * Applies events again through the webhook's own path (implemented in src/stripe/replay.ts). Every
+ * Applies events again through the webhook's own path (ingestEvent with the same mapper). Every
  * effect is keyed by business object, so replaying what was already applied answers `duplicate`
  * and changes nothing. Each event is yielded as soon as it is applied; nothing is collected.
  */
@@ -23,6 +26,59 @@ export interface EventReplayer {
   one(eventId: string): Promise<ReplayedEvent | null>;
   /** The parked events, oldest first, each tried once. */
   parked(): AsyncIterable<ReplayedEvent>;
+}
+
+/** Stripe's event log, as replay reads it (src/stripe/replay.ts). */
+export interface EventFeed {
+  /** Events created at or after `since`, of the types the mapping acts on, page by page (newest first). */
+  since(since: Date): AsyncIterable<IncomingEvent>;
+  /** null when Stripe has no such event (or no longer keeps it). */
+  retrieve(id: string): Promise<IncomingEvent | null>;
+}
+
+export interface ReplayDeps {
+  feed: EventFeed;
+  events: EventStore;
+  ingest: IngestDeps;
+  clock: Clock;
+}
+
+const PARKED_PAGE = 100;
+
+export function createEventReplayer(deps: ReplayDeps): EventReplayer {
+  const apply = async (event: IncomingEvent): Promise<ReplayedEvent> => {
+    try {
+      const outcome = await ingestEvent(deps.ingest, { event, now: deps.clock.now() });
+      return { id: event.id, type: event.type, ...outcome };
+    } catch (error) {
+      return { id: event.id, type: event.type, status: 'failed', customer: null, reason: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  return {
+    async *sinceTime(since) {
+      for await (const event of deps.feed.since(since)) yield await apply(event);
+    },
+
+    async one(eventId) {
+      const event = await deps.feed.retrieve(eventId);
+      return event ? apply(event) : null;
+    },
+
+    // A parked event goes through the mapper as it was stored: one it still cannot read parks again, saying why.
+    // listParked has no cursor: each round asks for the ones already tried plus a page more, until none is new.
+    async *parked() {
+      const tried = new Set<string>();
+      for (;;) {
+        const fresh = (await deps.events.listParked(tried.size + PARKED_PAGE)).filter((e) => !tried.has(e.id));
+        if (fresh.length === 0) return;
+        for (const stored of fresh) {
+          tried.add(stored.id);
+          yield await apply(stored);
+        }
+      }
+    },
+  };
 }
 
 /** Stripe keeps events for 30 days; older ones cannot be fetched, so a replay cannot reach back further. */

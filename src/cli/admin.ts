@@ -1,10 +1,16 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { systemClock } from '../domain/clock';
-import type { AdminContext } from './command';
+import { redactCredentials } from '../redact';
+import type { AdminContext, TextOut } from './command';
 import { openAdminContext } from './context';
 import type { OpenedContext } from './context';
 import { runAdmin } from './runAdmin';
+
+/** Whatever a command prints (a failure can quote a connection string) goes out without passwords. */
+function redacting(stream: NodeJS.WriteStream): TextOut & { isTTY?: boolean } {
+  return { write: (text: string) => stream.write(redactCredentials(text)), isTTY: stream.isTTY };
+}
 
 /** `npm run admin -- <command>`: the entry point; src/cli/runAdmin.ts holds the commands. */
 async function main(): Promise<void> {
@@ -15,7 +21,8 @@ async function main(): Promise<void> {
     session.opened ??= openAdminContext({ env: process.env, projectRoot: resolve(__dirname, '..', '..'), clock: systemClock });
     return (await session.opened).context;
   };
-  const code = await runAdmin(process.argv.slice(2), { io: { stdout: process.stdout, stderr: process.stderr }, clock: systemClock, open });
+  const io = { stdout: redacting(process.stdout), stderr: redacting(process.stderr) };
+  const code = await runAdmin(process.argv.slice(2), { io, clock: systemClock, open });
   // A context that failed to open has been reported by runAdmin and has nothing to close.
   const opened = await session.opened?.catch(() => null);
   if (opened) await opened.close();
@@ -23,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`admin failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(redactCredentials(`admin failed: ${error instanceof Error ? error.message : String(error)}\n`));
   process.exitCode = 3;
 });

@@ -5,8 +5,6 @@ import type { AppConfig } from '../config';
 import type { Catalog } from '../domain/catalog';
 import type { Clock } from '../domain/clock';
 import type { Stores } from '../store/connection';
-import { UsageError } from './commands/reconcile';
-import type { CommandStreams } from './commands/reconcile';
 
 /**
  * The shape every admin command has, so src/cli/admin.ts is only a table of them. A command parses its
@@ -45,8 +43,17 @@ export const EXIT = {
   failure: 3,
 };
 
-export { UsageError };
-export type { CommandStreams };
+export interface TextOut {
+  write(text: string): unknown;
+}
+
+export interface CommandStreams {
+  stdout: TextOut;
+  stderr: TextOut & { isTTY?: boolean };
+}
+
+/** What the operator typed wrong: the runner prints it with the command's usage and exits 2. */
+export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -71,6 +78,14 @@ export function customerFlag(value: string | undefined, required: boolean): stri
   }
   if (!/^cus_\w+$/.test(value)) throw new UsageError(`--customer must be a Stripe customer id (cus_…), got "${value}"`);
   return value;
+}
+
+export function parseInstant(flag: string, text: string): Date {
+  const instant = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(instant.getTime())) {
+    throw new UsageError(`${flag} must be an ISO 8601 time such as 2026-01-31T00:00:00Z, got "${text}"`);
+  }
+  return instant;
 }
 
 export function writeJson(io: CommandStreams, value: unknown): void {

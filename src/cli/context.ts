@@ -4,6 +4,7 @@ import { loadConfig } from '../config';
 import type { Clock } from '../domain/clock';
 import { createLogger } from '../logger';
 import { runningEmbeddedUri, startEmbeddedMongo } from '../peers/embedded';
+import { databaseUnreachable } from '../redact';
 import { copyFailureLogger, openStores } from '../store/connection';
 import type { AdminContext } from './command';
 
@@ -31,7 +32,9 @@ export async function openAdminContext(input: {
     uri = embedded.uri;
     stopEmbedded = embedded.stop;
   }
-  const stores = await openStores(uri, { onCopyFailed: copyFailureLogger(logger) });
+  const stores = await openStores(uri, { onCopyFailed: copyFailureLogger(logger) }).catch((error: unknown) => {
+    throw databaseUnreachable(uri, error);
+  });
   const service = composeService({ config, catalog, stores, clock: input.clock, testClock: null, logger });
   return {
     context: { config, catalog, stores, service, clock: input.clock },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_LOW_BALANCE } from '../domain/catalog';
 import type { Catalog } from '../domain/catalog';
+import { MAX_TERM_MONTHS } from '../domain/slots';
 import { ConfigError } from './errors';
 import { describeIssues, type FieldProblem, rule } from './issues';
 
@@ -30,7 +31,7 @@ const percentage = () => {
 };
 
 const planPriceSchema = z.strictObject(
-  { price: identifier(), months: integer('an integer from 1 to 120', 1, 120) },
+  { price: identifier(), months: integer(`an integer from 1 to ${MAX_TERM_MONTHS}`, 1, MAX_TERM_MONTHS) },
   rule('an object { "price", "months" }'),
 );
 

@@ -139,6 +139,9 @@ const envSchema = z.object({
   BILLING_FRAME_ANCESTORS: variable(frameAncestors().default([])),
 });
 
+/** Every variable the service reads (and `.env.example` lists). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** Values of these may be repeated in an error message; the others can hold secrets. */
 const ECHOABLE = new Set([
   'PORT',

@@ -11,7 +11,9 @@ export type DomainErrorCode =
   | 'stripe_not_configured'
   | 'not_found'
   | 'clock_disabled'
-  | 'invalid_signature';
+  | 'invalid_signature'
+  /** A signed webhook body that is not a Stripe event with a string id and type: nothing is stored. */
+  | 'invalid_event';
 
 export class DomainError extends Error {
   constructor(

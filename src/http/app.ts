@@ -1,6 +1,7 @@
 import express from 'express';
 import type { Express } from 'express';
 import type { AccountService } from '../app/accounts';
+import type { IngestDeps } from '../app/ingestEvent';
 import type { BillingGateway } from '../app/billing';
 import type { PriceReader } from '../app/billingPage';
 import type { BillingSessionStore } from '../app/billingSessions';
@@ -11,7 +12,6 @@ import type { BillingPageSettings } from '../config/env';
 import type { Catalog } from '../domain/catalog';
 import type { AdjustableClock, Clock } from '../domain/clock';
 import type { Logger } from '../logger';
-import type { WebhookReceiver } from '../stripe/webhookReceiver';
 import type { AuthKeys } from './auth';
 import { requireKey } from './auth';
 import { errorHandler, sendError } from './errors';
@@ -24,6 +24,7 @@ import { billingSessionRoutes } from './routes/billingSessions';
 import { checkoutRoutes } from './routes/checkout';
 import { customerRoutes } from './routes/customers';
 import { webhookRoutes } from './routes/webhook';
+import type { VerifyWebhook } from './routes/webhook';
 
 export interface AppDeps {
   clock: Clock;
@@ -32,7 +33,8 @@ export interface AppDeps {
   accountStore: AccountStore;
   ledger: LedgerStore;
   health: Ping;
-  receiveWebhook: WebhookReceiver;
+  verifyWebhook: VerifyWebhook;
+  ingest: IngestDeps;
   runDue: (asOf: Date) => Promise<RunDueResult>;
   auth: AuthKeys;
   logger: Logger;

@@ -8,6 +8,7 @@ import { requestLogger } from './requestLog';
 const STATUS: Record<DomainErrorCode, number> = {
   invalid_request: 400,
   invalid_signature: 400,
+  invalid_event: 400,
   insufficient_credits: 402,
   customer_not_found: 404,
   not_found: 404,
@@ -29,11 +30,43 @@ export function sendError(res: Response, status: number, type: string, message: 
   res.status(status).json({ error: { type, message, ...extra } });
 }
 
-function bodyParserStatus(error: unknown): { status: number; type: string } | null {
-  if (typeof error !== 'object' || error === null || !('type' in error)) return null;
-  if (error.type === 'entity.too.large') return { status: 413, type: 'payload_too_large' };
-  if (error.type === 'entity.parse.failed') return { status: 400, type: 'invalid_request' };
-  return null;
+interface ClientError {
+  status: number;
+  type: string;
+  message: string;
+}
+
+function field(error: object, key: string): unknown {
+  return key in error ? Reflect.get(error, key) : undefined;
+}
+
+/**
+ * What body-parser and the router raise for what a client sent: an answer naming the problem, never a 500.
+ * They mark such errors with a 4xx `status` (and body-parser with a `type`); compressed bodies (gzip,
+ * deflate, br) are inflated by body-parser itself and held to the size limit after inflating.
+ */
+export function clientError(error: unknown): ClientError | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const status = field(error, 'status');
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  switch (field(error, 'type')) {
+    case 'entity.too.large':
+      return { status: 413, type: 'payload_too_large', message: 'Request body is larger than allowed.' };
+    case 'entity.parse.failed':
+      return { status: 400, type: 'invalid_request', message: 'Body is not valid JSON.' };
+    case 'charset.unsupported':
+      return { status: 415, type: 'unsupported_media_type', message: `Charset ${String(field(error, 'charset') ?? '').toUpperCase()} is not supported: send JSON as UTF-8.` };
+    case 'encoding.unsupported':
+      return {
+        status: 415,
+        type: 'unsupported_media_type',
+        message: `Content-Encoding "${String(field(error, 'encoding'))}" is not supported: send the body as is, or gzip, deflate or br.`,
+      };
+  }
+  // The router could not decode a path parameter (`%zz`): its URIError carries status 400.
+  if (field(error, 'name') === 'URIError') return { status: 400, type: 'invalid_request', message: 'The path is not valid percent-encoding.' };
+  // Anything else body-parser refuses (bytes that do not inflate, a body shorter than its Content-Length…).
+  return { status: status === 413 ? 413 : 400, type: status === 413 ? 'payload_too_large' : 'invalid_request', message: 'The request body could not be read.' };
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -47,9 +80,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(res, status, error.code, error.message, error.details);
       return;
     }
-    const parser = bodyParserStatus(error);
-    if (parser) {
-      sendError(res, parser.status, parser.type, parser.status === 413 ? 'Request body is larger than allowed.' : 'Body is not valid JSON.');
+    const refused = clientError(error);
+    if (refused) {
+      log.debug({ status: refused.status, type: refused.type }, refused.message);
+      sendError(res, refused.status, refused.type, refused.message);
       return;
     }
     // A dependency failed (MongoDB, Stripe): 500 so Stripe retries the webhook; nothing was half-applied.

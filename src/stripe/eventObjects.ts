@@ -5,7 +5,7 @@ import { toDate } from './readers';
 
 /**
  * Events built from Stripe objects, so that reconcile's `--fix` repairs through the webhook's own
- * path (mapStripeEvent → ingestEvent) and never through a second implementation of the policy.
+ * path (ingestEvent with the Stripe mapper) and never through a second implementation of the policy.
  * Their ids are `reconcile:<object id>` (`reconcile:<dispute id>:closed` for a closed dispute): a
  * second fix of one object is a duplicate, and the effects stay keyed by business object as always.
  */
@@ -45,27 +45,6 @@ function unix(date: Date): number {
 
 export function incomingEvent(event: Stripe.Event): IncomingEvent {
   return { id: event.id, type: event.type, created: toDate(event.created), livemode: event.livemode, payload: event };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-/**
- * A stored payload read back as an event. It was verified (or fetched from Stripe) before it was
- * stored, so only its envelope is checked; the mapping's field readers already tolerate every shape.
- */
-export function isStripeEvent(value: unknown): value is Stripe.Event {
-  if (!isObject(value) || value['object'] !== 'event') return false;
-  const data = value['data'];
-  return (
-    typeof value['id'] === 'string' &&
-    typeof value['type'] === 'string' &&
-    typeof value['created'] === 'number' &&
-    typeof value['livemode'] === 'boolean' &&
-    isObject(data) &&
-    isObject(data['object'])
-  );
 }
 
 /** Stripe answers 404 `resource_missing` for an id it does not know. */

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Catalog } from '../domain/catalog';
 import { findPlanByPrice } from '../domain/catalog';
 import type { MappedEvent } from '../domain/commands';
+import { termLengthProblem } from '../domain/slots';
 import {
   invoiceCustomer,
   invoicePaidAt,
@@ -43,6 +44,10 @@ export function mapPaidInvoice(
   if (!match) return { outcome: 'parked', reason: `unknown price ${price ?? '(none)'} on invoice ${invoice.id}`, customer };
   // A trial's invoice bills nothing for the plan line; a 100% coupon bills the plan and discounts it.
   const trial = invoice.billing_reason === 'subscription_create' && invoice.subtotal === 0 && line.amount === 0;
+  const period = { start: toDate(line.period.start), end: toDate(line.period.end) };
+  // Every slot of a term is granted and stored: a period longer than its price sold is not credited blindly.
+  const tooLong = termLengthProblem({ term: period, months: match.months, trial });
+  if (tooLong) return { outcome: 'parked', reason: `invoice ${invoice.id}: ${tooLong}`, customer };
   return {
     outcome: 'apply',
     customer,
@@ -58,8 +63,8 @@ export function mapPaidInvoice(
           slotCredits: trial ? match.plan.trialCredits : match.plan.monthlyCredits,
           monthlyCredits: match.plan.monthlyCredits,
           trial,
-          start: toDate(line.period.start),
-          end: toDate(line.period.end),
+          start: period.start,
+          end: period.end,
           paidAt: invoicePaidAt(invoice, toDate(event.created)),
         },
       },

@@ -2,7 +2,8 @@ import type Stripe from 'stripe';
 
 /**
  * Field readers: each tries the current API shape first, then the shape of older API versions
- * (webhook endpoints keep the version they were created with, so both arrive).
+ * (webhook endpoints keep the version they were created with, so both arrive). The fields they read
+ * were checked against src/stripe/shapes.ts before any handler runs: ids are strings, times sane.
  */
 
 /** A field that older API versions had and the current types no longer declare. */

@@ -1,12 +1,10 @@
 import type Stripe from 'stripe';
-import type { WebhookStatus } from '../app/ingestEvent';
+import type { EventMapper } from '../app/eventMapper';
 import type { StoredEvent } from '../app/ports';
 import type { ReconcileSource, StripeRecord } from '../app/reconcile/source';
+import type { Clock } from '../domain/clock';
 import type { GrantRef, StripeObjectKind } from '../domain/reconcile';
-import { chargeRefundedEvent, checkoutCompletedEvent, disputeEvent, incomingEvent, invoicePaidEvent, isMissing, isStripeEvent } from './eventObjects';
-import { mapStripeEvent } from './mapEvent';
-import { applyStripeEvent } from './webhookReceiver';
-import type { WebhookReceiverOptions } from './webhookReceiver';
+import { chargeRefundedEvent, checkoutCompletedEvent, disputeEvent, incomingEvent, invoicePaidEvent, isMissing } from './eventObjects';
 
 /** The Stripe reads reconcile needs, one customer at a time; each listing is auto-paginated. */
 export interface StripeObjects {
@@ -53,19 +51,19 @@ export function sdkStripeObjects(stripe: Stripe): StripeObjects {
 
 export interface ReconcileSourceOptions {
   objects: StripeObjects;
-  /** The webhook's mapping and ingestion: what reconcile reads with and what `--fix` applies through. */
-  webhook: Pick<WebhookReceiverOptions, 'mapContext' | 'ingest' | 'clock'>;
+  /** The webhook's own mapping, which reads every record exactly as a delivery of its event would be read. */
+  mapper: EventMapper;
+  /** Stamps the events of refunds and closed disputes, which Stripe does not date. */
+  clock: Clock;
 }
 
 /** Reconcile's view of Stripe: each object becomes the event the webhook would have received, read by the webhook's mapping. */
 export function createReconcileSource(options: ReconcileSourceOptions): ReconcileSource {
-  const { objects, webhook } = options;
-  const record = async (kind: StripeObjectKind, id: string, event: Stripe.Event): Promise<StripeRecord> => ({
-    kind,
-    id,
-    mapped: await mapStripeEvent(event, webhook.mapContext),
-    event: incomingEvent(event),
-  });
+  const { objects, mapper } = options;
+  const record = async (kind: StripeObjectKind, id: string, event: Stripe.Event): Promise<StripeRecord> => {
+    const incoming = incomingEvent(event);
+    return { kind, id, mapped: await mapper.map(incoming), event: incoming };
+  };
   const invoiceRecord = (invoice: Stripe.Invoice): Promise<StripeRecord> => record('invoice', invoice.id, invoicePaidEvent(invoice));
   const sessionRecord = (session: Stripe.Checkout.Session): Promise<StripeRecord> =>
     record('checkout_session', session.id, checkoutCompletedEvent(session));
@@ -79,7 +77,7 @@ export function createReconcileSource(options: ReconcileSourceOptions): Reconcil
       for await (const session of objects.completedCheckoutSessions(customer, since)) {
         if (session.mode === 'payment' && session.payment_status === 'paid') records.push(await sessionRecord(session));
       }
-      const now = webhook.clock.now();
+      const now = options.clock.now();
       for await (const charge of objects.charges(customer)) {
         if (charge.amount_refunded > 0) records.push(await record('charge', charge.id, chargeRefundedEvent(charge, now)));
         if (!charge.disputed) continue;
@@ -98,14 +96,7 @@ export function createReconcileSource(options: ReconcileSourceOptions): Reconcil
     },
 
     async recordOfStoredEvent(stored: StoredEvent) {
-      if (!isStripeEvent(stored.payload)) return null;
-      return { kind: 'event', id: stored.id, mapped: await mapStripeEvent(stored.payload, webhook.mapContext), event: stored };
-    },
-
-    async apply(target): Promise<WebhookStatus> {
-      if (!isStripeEvent(target.event.payload)) throw new Error(`record ${target.id} carries no Stripe event`);
-      const outcome = await applyStripeEvent(webhook, target.event.payload);
-      return outcome.status;
+      return { kind: 'event', id: stored.id, mapped: await mapper.map(stored), event: stored };
     },
   };
 }

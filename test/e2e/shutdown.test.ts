@@ -1,19 +1,15 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import request from 'supertest';
 import { freePort } from '../../src/peers/freePort';
 import { testMongoUri } from '../setup/peers';
 import { WEBHOOK_SECRET, asApp, startHarness, testCatalog } from '../support/harness';
 import { deliverOk, invoicePaid, signedDelivery, stripeId } from '../fixtures/stripe';
-
-const root = resolve(__dirname, '..', '..');
-const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+import { startIsolated } from '../support/isolatedProcess';
+import type { Finished } from '../support/isolatedProcess';
 
 const FIRST_WAVE = 25;
 const SECOND_WAVE = 15;
@@ -22,31 +18,33 @@ interface RunningServer {
   child: ChildProcess;
   port: number;
   logs: Array<Record<string, unknown>>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Once the process has exited and its output has ended, so `logs` holds its last line. */
+  finished: Promise<Finished>;
 }
 
 /** Starts `npm start`'s entry point and resolves once it logs that it listens. */
 async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', tsx, join(root, 'src', 'server.ts')], {
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
   const logs: Array<Record<string, unknown>> = [];
-  const listening = new Promise<void>((ready, fail) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      logs.push(parsed);
-      if (parsed['msg'] === 'listening') ready();
-    });
-    void exited.then(({ code }) => fail(new Error(`server exited (${code}) before listening: ${stderr}`)));
+  let listening: () => void = () => undefined;
+  const listened = new Promise<void>((ready) => (listening = ready));
+  const { child, finished } = startIsolated({
+    entry: 'src/server.ts',
+    env: { PORT: String(port), LOG_LEVEL: 'info', ...env },
+    // Every stdout line is a JSON log line; anything else would fail the parse and the test with it.
+    onStdoutLine: (line) => {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      logs.push(entry);
+      if (entry['msg'] === 'listening') listening();
+    },
   });
-  await listening;
-  return { child, port, logs, exited };
+  let up = false;
+  const exitedFirst = finished.then(({ code, stderr }) => {
+    if (!up) throw new Error(`server exited (${code}) before listening: ${stderr}`);
+  });
+  await Promise.race([listened, exitedFirst]);
+  up = true;
+  return { child, port, logs, finished };
 }
 
 type Delivery = { status: number } | { refused: string };
@@ -101,9 +99,9 @@ describe('when the server gets SIGTERM in the middle of a burst of webhooks', ()
     server.child.kill('SIGTERM');
     const second = events.slice(FIRST_WAVE).map((evt) => deliverOverHttp(server.port, evt));
     const results = await Promise.all([...first, ...second]);
-    const exit = await server.exited;
+    const { code, signal } = await server.finished;
 
-    expect(exit).toEqual({ code: 0, signal: null });
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
     for (const result of results) {
       if ('status' in result) expect(result.status).toBe(200);
       else expect(['ECONNREFUSED', 'ECONNRESET']).toContain(result.refused);

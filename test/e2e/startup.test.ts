@@ -1,30 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { startIsolated } from '../support/isolatedProcess';
 
-const root = resolve(__dirname, '..', '..');
-// Run from a scratch directory (so no developer .env is read), loading tsx from this project.
-const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-
-/** Runs `npm start`'s entry point with exactly this environment (no .env from the repo). */
-function startServer(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', tsx, join(root, 'src', 'server.ts')], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', fail);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      done({ code, stderr });
-    });
-  });
+/** Runs `npm start`'s entry point with exactly this environment, from a directory whose .env it must not read. */
+async function startServer(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const { child, finished } = startIsolated({ entry: 'src/server.ts', env });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const { code, stderr } = await finished;
+  clearTimeout(timer);
+  return { code, stderr };
 }
 
 async function catalogFile(content: unknown): Promise<string> {

@@ -3,13 +3,12 @@
  * the story (scripts/walkthrough/story.ts) must do with the shipped catalog. The expected numbers are
  * worked out here, rule by rule, from the catalog and the story's inputs, never copied from a run.
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadCatalog } from '../../src/config';
 import type { Plan } from '../../src/domain/catalog';
 import { FIRST_PLAN, MONTH_STARTS, actionsOfMonth } from '../../scripts/walkthrough/story';
+import { PROJECT_ROOT as root, startIsolated } from '../support/isolatedProcess';
 
-const root = resolve(__dirname, '..', '..');
 const catalog = loadCatalog(join(root, 'credits.config.json'));
 
 type Happening = ['refused' | 'top-up' | 'refund' | 'upgrade', number];
@@ -118,24 +117,12 @@ function parseRows(stdout: string): Month[] {
   });
 }
 
-function runWalkthrough(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'walkthrough.ts')], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', fail);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+async function runWalkthrough(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { child, finished } = startIsolated({ entry: 'scripts/walkthrough.ts', env: { HOME: process.env.HOME ?? '' } });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
+  const { code, stdout, stderr } = await finished;
+  clearTimeout(timer);
+  return { code, stdout, stderr };
 }
 
 const expected = expectedYear();

@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import type { AdminContext } from '../../src/cli/command';
 import { runAdmin } from '../../src/cli/runAdmin';
@@ -10,6 +7,7 @@ import type { AccountDoc } from '../../src/store/models';
 import { deliverOk, invoicePaid, stripeId } from '../fixtures/stripe';
 import { APP_KEY, asApp, balanceOf, startHarness, testCatalog, WEBHOOK_SECRET } from '../support/harness';
 import type { Harness } from '../support/harness';
+import { startIsolated } from '../support/isolatedProcess';
 
 const root = resolve(__dirname, '..', '..');
 
@@ -162,6 +160,27 @@ describe('adjust and balance', () => {
     }
     expect(open).not.toHaveBeenCalled();
   });
+
+  test('when reconcile or replay get a flag wrong, then they word it as every other command does, exit 2 and never open the database', async () => {
+    // Exact first lines: a node error from another realm (jest's vm) once came out as "TypeError [ERR_PARSE_ARGS_…]: …".
+    const cases: Array<[string[], string]> = [
+      [['check-ledger', '--bogus'], "check-ledger: Unknown option '--bogus'"],
+      [['reconcile', '--bogus'], "reconcile: Unknown option '--bogus'"],
+      [['replay', '--bogus'], "replay: Unknown option '--bogus'"],
+      [['reconcile', '--customer'], "reconcile: Option '--customer <value>' argument missing"],
+      [['replay', '--since'], "replay: Option '--since <value>' argument missing"],
+      [['reconcile', 'cus_x'], "reconcile: Unexpected argument 'cus_x'. This command does not take positional arguments"],
+      [['reconcile', '--customer', 'user_1'], 'reconcile: --customer must be a Stripe customer id (cus_…), got "user_1"'],
+      [['replay', '--parked', '--event', 'evt_1'], 'replay: give exactly one of --since, --event or --parked'],
+    ];
+    const open = jest.fn();
+    for (const [argv, message] of cases) {
+      const io = { stdout: { write: () => true }, stderr: { text: '', write(t: string) { this.text += t; return true; } } };
+      const code = await runAdmin(argv, { io, clock: h.clock, open });
+      expect({ argv, code, firstLine: io.stderr.text.split('\n')[0] }).toEqual({ argv, code: 2, firstLine: message });
+    }
+    expect(open).not.toHaveBeenCalled();
+  });
 });
 
 describe('help', () => {
@@ -191,18 +210,10 @@ describe('run-due', () => {
 });
 
 describe('npm run admin, spawned as an operator runs it', () => {
-  const run = promisify(execFile);
-  const entry = resolve(root, 'src/cli/admin.ts');
-  const tsx = pathToFileURL(require.resolve('tsx', { paths: [root] })).href;
-
+  /** From a scratch directory holding a hostile .env, with exactly this environment (test/support/isolatedProcess.ts). */
   async function spawnAdmin(argv: string[], env: Record<string, string>): Promise<Ran> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', tsx, entry, ...argv], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
+    const { code, stdout, stderr } = await startIsolated({ entry: 'src/cli/admin.ts', args: argv, env }).finished;
+    return { code: code ?? -1, stdout, stderr };
   }
 
   test('when it runs against the database, then help, usage errors, missing configuration and a check give their exit codes', async () => {

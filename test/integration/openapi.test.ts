@@ -3,7 +3,7 @@ import type { Response } from 'supertest';
 import type Stripe from 'stripe';
 import type { DomainErrorCode } from '../../src/domain/errors';
 import type { Stores } from '../../src/store/connection';
-import { deliver, invoicePaid, stripeId, subscriptionEvent } from '../fixtures/stripe';
+import { deliver, invoicePaid, signatureFor, stripeId, subscriptionEvent } from '../fixtures/stripe';
 import { startFakeStripeServer, stripeErrorBody } from '../support/fakeStripeServer';
 import type { FakeStripeServer } from '../support/fakeStripeServer';
 import { APP_KEY, ADMIN_KEY, startHarness } from '../support/harness';
@@ -149,7 +149,7 @@ async function call(c: Call): Promise<Response> {
   if (auth) req = req.set('Authorization', auth);
   for (const [name, value] of Object.entries(c.headers ?? {})) req = req.set(name, value);
   if (c.query) req = req.query(c.query);
-  if (c.raw !== undefined) req = req.set('Content-Type', 'application/json').send(c.raw);
+  if (c.raw !== undefined) req = req.set('Content-Type', c.headers?.['Content-Type'] ?? 'application/json').send(c.raw);
   else if (c.body !== undefined) req = req.send(c.body as object);
   else if (c.form !== undefined) req = req.type('form').send(c.form);
   const res = await req;
@@ -175,6 +175,12 @@ async function delivered(h: Harness, evt: Stripe.Event): Promise<Response> {
 }
 
 /** A quarterly pro subscriber linked to `externalId`: a subscription snapshot, then its paid invoice. */
+/** A billing-page link for the customer, minted through the documented route; its token. */
+async function linkFor(h: Harness, customer: string, body: object = {}): Promise<string> {
+  const res = await call({ h, op: 'POST /v1/customers/{customer}/billing-sessions', params: { customer }, body, status: 201 });
+  return String(res.body.url).split('/').pop() ?? '';
+}
+
 async function subscriber(h: Harness, externalId = `user_${stripeId('x')}`): Promise<{ customer: string; externalId: string }> {
   const customer = stripeId('cus');
   const subscription = stripeId('sub');
@@ -254,6 +260,7 @@ describe('openapi.yaml', () => {
     const domainCodes = [
       'invalid_request',
       'invalid_signature',
+      'invalid_event',
       'insufficient_credits',
       'customer_not_found',
       'not_found',
@@ -267,7 +274,7 @@ describe('openapi.yaml', () => {
     const everyCodeListed: [Exclude<DomainErrorCode, (typeof domainCodes)[number]>] extends [never] ? true : false = true;
     expect(everyCodeListed).toBe(true);
     // Chosen by the HTTP layer itself (src/http/auth.ts, src/http/errors.ts).
-    const httpCodes = ['unauthorized', 'forbidden', 'payload_too_large', 'internal_error'];
+    const httpCodes = ['unauthorized', 'forbidden', 'payload_too_large', 'unsupported_media_type', 'internal_error'];
 
     const listed = (doc.components.schemas['ErrorType'] as { enum: string[] }).enum;
     expect([...listed].sort()).toEqual([...domainCodes, ...httpCodes].sort());
@@ -334,6 +341,8 @@ describe('operations', () => {
 
     await call({ op: 'POST /webhooks/stripe', raw: JSON.stringify(paid), status: 400 });
     await call({ op: 'POST /webhooks/stripe', raw: JSON.stringify(paid), headers: { 'Stripe-Signature': 't=1,v1=abc' }, status: 400 });
+    const invalid = await call({ op: 'POST /webhooks/stripe', raw: '[]', headers: { 'Stripe-Signature': signatureFor('[]') }, status: 400 });
+    expect(invalid.body.error.type).toBe('invalid_event');
     await call({ op: 'POST /webhooks/stripe', raw: 'x'.repeat(1024 * 1024 + 1), headers: { 'Stripe-Signature': 't=1,v1=abc' }, status: 413 });
 
     storeMode = 'down';
@@ -460,11 +469,6 @@ describe('operations', () => {
   });
 
   describe('the customer’s billing page', () => {
-    async function linkFor(h: Harness, customer: string, body: object = {}): Promise<string> {
-      const res = await call({ h, op: 'POST /v1/customers/{customer}/billing-sessions', params: { customer }, body, status: 201 });
-      return String(res.body.url).split('/').pop() ?? '';
-    }
-
     async function formTokenOf(h: Harness, token: string): Promise<string> {
       const page = await request(h.app).get(`/billing/${token}`).expect(200);
       const match = /name="formToken" value="([^"]+)"/.exec(page.text);
@@ -633,6 +637,27 @@ describe('operations', () => {
       await call({ op, body, auth: 'app', status: 403 });
       await call({ h: bare, op, body, status: 404 });
     }
+  });
+});
+
+describe('bodies in a charset or encoding the service does not read', () => {
+  const withBody = Object.entries(doc.paths).flatMap(([path, item]) =>
+    METHODS.flatMap((m) => (item[m]?.requestBody ? [`${m.toUpperCase()} ${path}`] : [])),
+  );
+
+  it.each(withBody)('%s answers 415 to an unknown Content-Encoding, and a JSON route to a latin1 body', async (op) => {
+    // The page's forms read no body before their link is known: give them a live one.
+    const token = op.startsWith('POST /billing/') ? await linkFor(main, (await subscriber(main)).customer) : 'unused';
+    const params = { customer: 'cus_openapi', token };
+    if (op.startsWith('POST /billing/')) {
+      const form = 'application/x-www-form-urlencoded';
+      await call({ op, params, raw: 'a=1', headers: { 'Content-Type': form, 'Content-Encoding': 'x-squash' }, status: 415 });
+      await call({ op, params, raw: 'a=1', headers: { 'Content-Type': `${form}; charset=latin1` }, status: 415 });
+      return;
+    }
+    await call({ op, params, raw: '{}', headers: { 'Content-Encoding': 'x-squash', 'Stripe-Signature': 't=1,v1=abc' }, status: 415 });
+    // The webhook reads raw bytes, which are what Stripe signed, whatever charset the header names.
+    if (op !== 'POST /webhooks/stripe') await call({ op, params, raw: '{}', headers: { 'Content-Type': 'application/json; charset=latin1' }, status: 415 });
   });
 });
 

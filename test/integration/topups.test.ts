@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
-import { createEventReplayer } from '../../src/stripe/replay';
+import { eventReplayerOf } from '../../src/cli/stripeTools';
 import { asApp, balanceOf, startHarness, testCatalog } from '../support/harness';
 import type { Harness } from '../support/harness';
 import {
@@ -149,11 +149,10 @@ describe('top-ups', () => {
       await request(keyless.app).get(`/v1/customers/${p.customer}/balance`).set(asApp).expect(404);
 
       // What `replay --parked` runs, on a deployment that now has a key.
-      const replayer = createEventReplayer({
-        feed: { async *since() { yield* []; }, retrieve: async () => null },
-        events: keyed.stores.events,
-        webhook: { mapContext: keyed.service.mapContext, ingest: { events: keyed.stores.events, accounts: keyed.service.accounts }, clock: keyed.clock },
-      });
+      const replayer = eventReplayerOf(
+        { config: { stripeSecretKey: 'sk_test_harness' }, service: keyed.service, stores: keyed.stores, clock: keyed.clock },
+        { async *since() { yield* []; }, retrieve: async () => null },
+      );
       const replayed = [];
       for await (const result of replayer.parked()) replayed.push(result);
       expect(replayed).toEqual([expect.objectContaining({ id: link.id, status: 'processed' })]);

@@ -1,5 +1,5 @@
 import { addMonthsClamped } from '../../src/domain/months';
-import { slotsOfTerm } from '../../src/domain/slots';
+import { MAX_TERM_MONTHS, TERM_SLACK_DAYS, slotsOfTerm, termLengthProblem } from '../../src/domain/slots';
 
 const d = (iso: string): Date => new Date(iso);
 const starts = (start: string, end: string): string[] => slotsOfTerm({ start: d(start), end: d(end) }).map((s) => s.start.toISOString());
@@ -79,5 +79,47 @@ describe('slots of a term', () => {
 
   test('when a term is empty or inverted, then it has no slots', () => {
     expect(slotsOfTerm({ start: d('2026-03-01T00:00:00Z'), end: d('2026-03-01T00:00:00Z') })).toEqual([]);
+  });
+});
+
+describe('a term that cannot be split into slots is refused, whatever the caller checked before', () => {
+  test.each([
+    ['an end Stripe could never send (1e15 seconds is no date)', d('2026-03-01T00:00:00Z'), new Date(1e15 * 1000)],
+    ['an invalid start', new Date(Number.NaN), d('2026-04-01T00:00:00Z')],
+    ['a thousand years', d('2026-03-01T00:00:00Z'), d('3026-03-01T00:00:00Z')],
+    ['a day more than the longest price the catalog can sell and its slack', d('2026-03-01T00:00:00Z'), new Date(addMonthsClamped(d('2026-03-01T00:00:00Z'), MAX_TERM_MONTHS).getTime() + (TERM_SLACK_DAYS + 1) * 86_400_000)],
+  ])('when a term has %s, then slotsOfTerm throws instead of listing slots', (_case, start, end) => {
+    expect(() => slotsOfTerm({ start, end })).toThrow(RangeError);
+  });
+
+  test('when a term is exactly the longest price the catalog can sell, then it has one slot a month', () => {
+    const start = d('2026-03-01T00:00:00Z');
+    expect(slotsOfTerm({ start, end: addMonthsClamped(start, MAX_TERM_MONTHS) })).toHaveLength(MAX_TERM_MONTHS);
+  });
+});
+
+describe('a paid term is as long as its price, give or take a few days', () => {
+  const start = d('2026-01-31T00:00:00Z');
+  test.each([
+    ['a monthly price and a month', 1, false, '2026-02-28T00:00:00Z', null],
+    ['an annual price and a year', 12, false, '2027-01-31T00:00:00Z', null],
+    ['a monthly price and a month and 3 days (an anchor Stripe moved)', 1, false, '2026-03-03T00:00:00Z', null],
+    ['a monthly price and 14 days (a short first period)', 1, false, '2026-02-14T00:00:00Z', null],
+    ['a monthly price and a 60-day trial', 1, true, '2026-04-01T00:00:00Z', null],
+  ])('when %s, then the term is accepted', (_case, months, trial, end, expected) => {
+    expect(termLengthProblem({ term: { start, end: d(end) }, months, trial })).toBe(expected);
+  });
+
+  test.each([
+    ['a monthly price and two months', 1, false, '2026-03-31T00:00:00Z', 'longer than the 1-month price allows'],
+    ['an annual price and 30 years', 12, false, '2056-01-31T00:00:00Z', 'longer than the 12-month price allows'],
+    ['a trial of three years', 1, true, '2029-01-31T00:00:00Z', 'longer than a trial can be'],
+    ['an end before the start', 1, false, '2026-01-01T00:00:00Z', 'does not end after it starts'],
+  ])('when %s, then the term is refused saying why', (_case, months, trial, end, reason) => {
+    expect(termLengthProblem({ term: { start, end: d(end) }, months, trial })).toContain(reason);
+  });
+
+  test('when a date is no date at all, then the term is refused saying so', () => {
+    expect(termLengthProblem({ term: { start, end: new Date(1e18) }, months: 1, trial: false })).toContain('not a valid date');
   });
 });

@@ -1,6 +1,9 @@
 import { compareAccount, parkedEventDifference, unbackedGrants } from '../../domain/reconcile';
 import type { Difference } from '../../domain/reconcile';
+import type { Clock } from '../../domain/clock';
 import { readCheckedAccount } from '../checkLedger';
+import { ingestEvent } from '../ingestEvent';
+import type { IngestDeps, WebhookStatus } from '../ingestEvent';
 import type { AccountStore, EventStore, LedgerStore } from '../ports';
 import type { ReconcileSource, StripeRecord } from './source';
 
@@ -9,6 +12,9 @@ export interface ReconcileDeps {
   accounts: AccountStore;
   ledger: LedgerStore;
   events: EventStore;
+  /** The webhook's own path, the only way `--fix` changes anything. */
+  ingest: IngestDeps;
+  clock: Clock;
 }
 
 export interface ReconcileOptions {
@@ -119,7 +125,7 @@ async function reconcileCustomer(deps: ReconcileDeps, input: { customer: string;
   if (!input.fix || !found.some((d) => d.remedy === 'fix')) return { remaining: found, fixed: [] };
   for (const d of found) {
     const record = d.remedy === 'fix' ? recordOf(records, d) : undefined;
-    if (record) await deps.source.apply(record);
+    if (record) await applyRecord(deps, record);
   }
   return settleAfterFix(found, await decide());
 }
@@ -137,6 +143,11 @@ function forPerson(d: Difference, note: string): Difference {
   return { ...d, remedy: 'person', detail: `${d.detail}; ${note}` };
 }
 
+async function applyRecord(deps: ReconcileDeps, record: StripeRecord): Promise<WebhookStatus> {
+  const outcome = await ingestEvent(deps.ingest, { event: record.event, now: deps.clock.now() });
+  return outcome.status;
+}
+
 function recordOf(records: StripeRecord[], d: Difference): StripeRecord | undefined {
   return d.fact ? records.find((r) => r.kind === d.fact?.kind && r.id === d.fact.id) : undefined;
 }
@@ -147,25 +158,12 @@ async function reconcileParkedEvents(deps: ReconcileDeps, options: ReconcileOpti
   for (const event of parked) {
     if (options.customer && event.customer !== options.customer) continue;
     const record = await deps.source.recordOfStoredEvent(event);
-    if (!record) {
-      outcome.remaining.push({
-        kind: 'parked_event',
-        customer: event.customer,
-        object: event.id,
-        fact: null,
-        remedy: 'person',
-        detail: `parked event is not a Stripe event this service can read (${event.reason ?? 'no reason'})`,
-        expected: null,
-        actual: null,
-      });
-      continue;
-    }
     const found = parkedEventDifference(record);
     if (!options.fix || found.remedy !== 'fix') {
       outcome.remaining.push(found);
       continue;
     }
-    const status = await deps.source.apply(record);
+    const status = await applyRecord(deps, record);
     if (status === 'parked') outcome.remaining.push(forPerson(found, 'parked again after --fix'));
     else outcome.fixed.push(found);
   }

@@ -1,11 +1,10 @@
 import type { GrantRef, StripeFact } from '../../domain/reconcile';
-import type { WebhookStatus } from '../ingestEvent';
 import type { IncomingEvent, StoredEvent } from '../ports';
 
 /** A Stripe object (or a parked event) as reconcile sees it: what the webhook path makes of it, and the event to apply. */
 export interface StripeRecord extends StripeFact {
   /**
-   * What `--fix` hands to the webhook path: an event synthesized from the object, with the id
+   * What `--fix` hands to the webhook's own path (ingestEvent): an event synthesized from the object, with the id
    * `reconcile:<object id>` (so a second fix is a duplicate), or a parked event as it was stored.
    */
   event: IncomingEvent;
@@ -26,8 +25,6 @@ export interface ReconcileSource {
   recordsOf(customer: string, since: Date | null): Promise<StripeRecord[]>;
   /** One invoice or session by id, for a grant the listing did not show; null when Stripe has none. */
   recordOf(ref: GrantRef): Promise<StripeRecord | null>;
-  /** A stored event read again through the mapping, as a retry would read it now; null when it is not a Stripe event. */
-  recordOfStoredEvent(event: StoredEvent): Promise<StripeRecord | null>;
-  /** Applies a record's event through the webhook's own path; the only way `--fix` changes anything. */
-  apply(record: StripeRecord): Promise<WebhookStatus>;
+  /** A stored event read again through the mapping, as a retry would read it now. */
+  recordOfStoredEvent(event: StoredEvent): Promise<StripeRecord>;
 }

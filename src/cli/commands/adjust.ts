@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { adjustCredits } from '../../app/adjustments';
 import type { AdminCommand } from '../command';
-import { EXIT, UsageError, customerFlag, parseFlags, writeJson } from '../command';
-import { parseInstant } from './reconcile';
+import { EXIT, UsageError, customerFlag, parseFlags, parseInstant, writeJson } from '../command';
 
 const USAGE = `Usage: npm run admin -- adjust --customer cus_… --amount N --reason "…" [--idempotency-key K] [--expires-at ISO] [--json]
 

@@ -1,17 +1,9 @@
-import { parseArgs } from 'node:util';
 import { reconcile } from '../../app/reconcile/run';
 import type { ReconcileDeps, ReconcileReport } from '../../app/reconcile/run';
 import type { Clock } from '../../domain/clock';
+import { UsageError, customerFlag, parseFlags, parseInstant } from '../command';
+import type { CommandStreams, TextOut } from '../command';
 import { formatReconcileJson, formatReconcileTable } from './reconcileReport';
-
-export interface TextOut {
-  write(text: string): unknown;
-}
-
-export interface CommandStreams {
-  stdout: TextOut;
-  stderr: TextOut & { isTTY?: boolean };
-}
 
 export interface ReconcileCommandDeps {
   /** Built lazily, so `--help` and usage errors need no database or Stripe key. */
@@ -38,10 +30,7 @@ Exit status: 0 Stripe and the ledger agree (after --fix: everything was repaired
 (each marked "--fix" or "needs a person"); 2 usage; 3 the run failed (Stripe or MongoDB unreachable).
 `;
 
-export class UsageError extends Error {}
-
 export interface ReconcileArgs {
-  help: boolean;
   customer: string | null;
   since: Date | null;
   fix: boolean;
@@ -49,36 +38,22 @@ export interface ReconcileArgs {
   progress: boolean;
 }
 
+/** `--help` is the runner's (src/cli/runAdmin.ts), as for every command. */
 export function parseReconcileArgs(argv: string[]): ReconcileArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        customer: { type: 'string' },
-        since: { type: 'string' },
-        fix: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        progress: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const customer = values.customer ?? null;
-  if (customer !== null && !/^cus_\w+$/.test(customer)) throw new UsageError(`--customer must be a Stripe customer id (cus_…), got "${customer}"`);
-  return { help: values.help, customer, since: values.since === undefined ? null : parseInstant('--since', values.since), fix: values.fix, json: values.json, progress: values.progress };
-}
-
-export function parseInstant(flag: string, text: string): Date {
-  const instant = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(instant.getTime())) {
-    throw new UsageError(`${flag} must be an ISO 8601 time such as 2026-01-31T00:00:00Z, got "${text}"`);
-  }
-  return instant;
+  const flags = parseFlags(argv, {
+    customer: { type: 'string' },
+    since: { type: 'string' },
+    fix: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    progress: { type: 'boolean', default: false },
+  });
+  return {
+    customer: customerFlag(flags.customer, false),
+    since: flags.since === undefined ? null : parseInstant('--since', flags.since),
+    fix: flags.fix,
+    json: flags.json,
+    progress: flags.progress,
+  };
 }
 
 /** `reconcile`: returns the exit status (0 clean, 1 differences remain, 2 usage, 3 runtime failure). */
@@ -91,10 +66,6 @@ export async function reconcileCommand(argv: string[], deps: ReconcileCommandDep
     if (!(error instanceof UsageError)) throw error;
     io.stderr.write(`reconcile: ${error.message}\n\n${RECONCILE_USAGE}`);
     return 2;
-  }
-  if (args.help) {
-    io.stdout.write(RECONCILE_USAGE);
-    return 0;
   }
   const showProgress = args.progress || io.stderr.isTTY === true;
   const progress = progressLine(io.stderr, io.stderr.isTTY === true);

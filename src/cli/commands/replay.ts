@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { REPLAY_WINDOW_DAYS, emptyReplayCounts, replayExitCode, replayWindowStart } from '../../app/replay';
 import type { EventReplayer, ReplayCounts, ReplayedEvent } from '../../app/replay';
 import type { Clock } from '../../domain/clock';
-import { UsageError, parseInstant } from './reconcile';
-import type { CommandStreams } from './reconcile';
+import { UsageError, parseFlags, parseInstant } from '../command';
+import type { CommandStreams } from '../command';
 
 export interface ReplayCommandDeps {
   /** Built lazily, so `--help` and usage errors need no database or Stripe key. */
@@ -29,28 +28,17 @@ Exit status: 0 every event applied, duplicate or ignored; 1 some are parked (see
 
 type Selection = { kind: 'since'; since: Date } | { kind: 'event'; id: string } | { kind: 'parked' };
 
-export function parseReplayArgs(argv: string[], now: Date): { help: boolean; json: boolean; selection: Selection | null } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        since: { type: 'string' },
-        event: { type: 'string' },
-        parked: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help) return { help: true, json: values.json, selection: null };
-  const chosen = [values.since !== undefined, values.event !== undefined, values.parked].filter(Boolean).length;
+/** `--help` is the runner's (src/cli/runAdmin.ts), as for every command. */
+export function parseReplayArgs(argv: string[], now: Date): { json: boolean; selection: Selection } {
+  const flags = parseFlags(argv, {
+    since: { type: 'string' },
+    event: { type: 'string' },
+    parked: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
+  const chosen = [flags.since !== undefined, flags.event !== undefined, flags.parked].filter(Boolean).length;
   if (chosen !== 1) throw new UsageError('give exactly one of --since, --event or --parked');
-  return { help: false, json: values.json, selection: selectionOf(values, now) };
+  return { json: flags.json, selection: selectionOf(flags, now) };
 }
 
 function selectionOf(values: { since?: string; event?: string }, now: Date): Selection {
@@ -83,10 +71,6 @@ export async function replayCommand(argv: string[], deps: ReplayCommandDeps): Pr
     return 2;
   }
   const { selection, json } = parsed;
-  if (parsed.help || !selection) {
-    io.stdout.write(REPLAY_USAGE);
-    return 0;
-  }
   const counts = emptyReplayCounts();
   const out = json ? jsonWriter(io) : textWriter(io);
   try {

@@ -1,6 +1,5 @@
 import type { AdminCommand } from '../command';
-import { EXIT, UsageError, parseFlags, writeJson } from '../command';
-import { parseInstant } from './reconcile';
+import { EXIT, UsageError, parseFlags, parseInstant, writeJson } from '../command';
 
 const USAGE = `Usage: npm run admin -- run-due [--as-of ISO] [--json]
 

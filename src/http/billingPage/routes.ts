@@ -7,7 +7,7 @@ import type { BillingPageSettings } from '../../config/env';
 import type { Clock } from '../../domain/clock';
 import { isDomainError } from '../../domain/errors';
 import type { Logger } from '../../logger';
-import { statusOf } from '../errors';
+import { clientError, statusOf } from '../errors';
 import { bindLogFields, requestLogger } from '../requestLog';
 import { formatsFor, pickLocale } from './format';
 import { ForeignFormError, openPortal, showActivity, showPage, startCheckout } from './handlers';
@@ -117,10 +117,14 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
 
   // Failures before a link is open (the session store down, a body too large): a plain page, never JSON or a stack.
   const pageErrors: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-    const tooLarge = typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.too.large';
-    if (!tooLarge) requestLogger(res, deps.logger).error({ err: error }, 'billing page failed');
-    const status = tooLarge ? 413 : 500;
-    message(renderer, res, status, layoutFor(req, null), { heading: 'Something went wrong', paragraphs: ['Nothing was charged. Try again in a moment.'] });
+    // What the browser sent could not be read (too large, an encoding or charset we do not read): its 4xx, as a page.
+    const refused = clientError(error);
+    if (refused) {
+      message(renderer, res, refused.status, layoutFor(req, null), { heading: 'This form could not be read', paragraphs: ['Nothing was charged. Go back to the billing page and try again.'] });
+      return;
+    }
+    requestLogger(res, deps.logger).error({ err: error }, 'billing page failed');
+    message(renderer, res, 500, layoutFor(req, null), { heading: 'Something went wrong', paragraphs: ['Nothing was charged. Try again in a moment.'] });
   };
   router.use(pageErrors);
   return router;

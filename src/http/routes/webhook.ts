@@ -1,17 +1,27 @@
 import express, { Router } from 'express';
+import { ingestEvent } from '../../app/ingestEvent';
+import type { IngestDeps } from '../../app/ingestEvent';
 import type { Metrics, WebhookAnswer } from '../../app/metrics';
+import type { IncomingEvent } from '../../app/ports';
+import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../logger';
-import type { WebhookReceiver } from '../../stripe/webhookReceiver';
 import { bindLogFields, requestLogger } from '../requestLog';
 
+/** Checks the signature over the raw body and reads it as an event to record; throws invalid_signature or invalid_event. */
+export type VerifyWebhook = (input: { rawBody: Buffer; signature: string | undefined; receivedAt: Date }) => IncomingEvent;
+
 export interface WebhookRouteDeps {
-  receiveWebhook: WebhookReceiver;
+  verifyWebhook: VerifyWebhook;
+  /** The ingest use case's dependencies, the Stripe mapper among them. */
+  ingest: IngestDeps;
+  clock: Clock;
   metrics: Metrics;
   logger: Logger;
 }
 
 const WEBHOOK_BODY_LIMIT = '1mb';
 
+/** Verify, then hand the trusted event to the ingest use case. */
 export function webhookRoutes(deps: WebhookRouteDeps): Router {
   const router = Router();
 
@@ -20,12 +30,12 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
     const startedAt = performance.now();
     let answer: WebhookAnswer = 'rejected';
     try {
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const result = await deps.receiveWebhook(raw, req.header('stripe-signature'), (event) => {
-        // From here on the event is trusted: a failure below is the event's, and its lines name it.
-        answer = 'failed';
-        bindLogFields(res, { eventId: event.id, eventType: event.type });
-      });
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const event = deps.verifyWebhook({ rawBody, signature: req.header('stripe-signature'), receivedAt: deps.clock.now() });
+      // From here on the event is trusted: a failure below is the event's, and its lines name it.
+      answer = 'failed';
+      bindLogFields(res, { eventId: event.id, eventType: event.type });
+      const result = await ingestEvent(deps.ingest, { event, now: deps.clock.now() });
       answer = result.status;
       bindLogFields(res, { customer: result.customer });
       requestLogger(res, deps.logger).info({ status: result.status, reason: result.reason }, 'stripe event');
