@@ -5,6 +5,8 @@ export type DomainErrorCode =
   | 'idempotency_key_reused'
   | 'customer_not_found'
   | 'concurrent_update'
+  /** The database did not answer (paused, unreachable, restarting): nothing was half-applied, retrying is safe. */
+  | 'unavailable'
   /** A ledger write met a different entry under the same key (src/store/README.md): retryable, never a success. */
   | 'ledger_conflict'
   | 'stripe_error'

@@ -14,6 +14,7 @@ import type { AdjustableClock, Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { AuthKeys } from './auth';
 import { requireKey } from './auth';
+import { ANSWER_WITHIN_MS, answerWithin, unavailableJson, unavailableWebhook } from './deadline';
 import { errorHandler, sendError } from './errors';
 import { billingPageRoutes } from './billingPage/routes';
 import type { RateLimit } from './billingPage/rateLimit';
@@ -71,14 +72,17 @@ export function createApp(deps: AppDeps): Express {
     res.type(contentType).send(body);
   });
 
+  // No request waits on a silent database for more than 5 s (src/http/deadline.ts); the admin sweep may take long.
+  app.use('/webhooks', answerWithin(ANSWER_WITHIN_MS, unavailableWebhook));
   app.use(webhookRoutes(deps));
   // The browser's pages: a link's token is their credential, no API key (see src/http/billingPage).
   app.use('/billing', billingPageRoutes(deps));
 
   const v1 = express.Router();
   v1.use(express.json({ limit: '100kb' }));
-  v1.use('/admin', requireKey(deps.auth, 'admin'), adminRoutes(deps), adjustmentRoutes(deps));
-  v1.use(requireKey(deps.auth, 'app'), customerRoutes(deps), checkoutRoutes(deps), billingSessionRoutes(deps));
+  const deadline = answerWithin(ANSWER_WITHIN_MS, unavailableJson);
+  v1.use('/admin', requireKey(deps.auth, 'admin'), adminRoutes(deps), deadline, adjustmentRoutes(deps));
+  v1.use(requireKey(deps.auth, 'app'), deadline, customerRoutes(deps), checkoutRoutes(deps), billingSessionRoutes(deps));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));

@@ -14,6 +14,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   not_found: 404,
   idempotency_key_reused: 409,
   concurrent_update: 503,
+  unavailable: 503,
   ledger_conflict: 503,
   clock_disabled: 404,
   stripe_error: 502,
@@ -72,6 +73,11 @@ export function clientError(error: unknown): ClientError | null {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     const log = requestLogger(res, logger);
+    // Already answered (the deadline in src/http/deadline.ts spoke first): the late failure is only logged.
+    if (res.headersSent) {
+      log.warn({ err: error }, 'request finished after it was answered');
+      return;
+    }
     if (isDomainError(error)) {
       const status = STATUS[error.code];
       // The code and our own details only (Stripe's error type and request id), never the cause: Stripe's message may quote a key.

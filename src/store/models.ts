@@ -2,6 +2,7 @@ import { Schema } from 'mongoose';
 import type { Connection, mongo } from 'mongoose';
 import type { AccountState, LedgerEntry } from '../domain/account';
 import type { ArchivedRecord } from '../domain/archive';
+import { unavailableAsDomainError } from './unavailable';
 
 /**
  * The collections and their indexes. Mongoose owns the index definitions (created at start-up, never
@@ -100,10 +101,11 @@ export async function openCollections(connection: Connection, wrap?: WrapCollect
   const db: mongo.Db | undefined = connection.db;
   if (!db) throw new Error('MongoDB connection is not open');
   const w = wrap ?? ((_name, collection) => collection);
+  // A test's wrapper stands where the driver does, so what it makes the "driver" throw is translated too.
   return {
-    accounts: w('accounts', db.collection<AccountDoc>('accounts')),
-    ledger: w('ledger', db.collection<LedgerDoc>('ledger')),
-    archive: w('archive', db.collection<ArchiveDoc>('account_archive')),
-    events: w('events', db.collection<EventDoc>('stripe_events')),
+    accounts: unavailableAsDomainError(w('accounts', db.collection<AccountDoc>('accounts'))),
+    ledger: unavailableAsDomainError(w('ledger', db.collection<LedgerDoc>('ledger'))),
+    archive: unavailableAsDomainError(w('archive', db.collection<ArchiveDoc>('account_archive'))),
+    events: unavailableAsDomainError(w('events', db.collection<EventDoc>('stripe_events'))),
   };
 }

@@ -87,19 +87,24 @@ describe('one document per account', () => {
     expect(await accounts().findOne({ _id: customer })).toEqual(before);
   });
 
-  it('when 1,000 debits race on one account across two instances, then none overdraws and what was spent is exactly what was answered 201', async () => {
+  it('when 1,000 debits race on one account across two instances, then none overdraws and what was spent is exactly what was answered', async () => {
     const other = await startHarness({ uri: h.uri });
     try {
       other.clock.set(h.clock.now());
       const customer = await subscriber();
       await request(h.app).post(`/v1/admin/customers/${customer}/adjustments`).set(asAdmin).send({ amount: -4300, reason: 'leave 700', idempotencyKey: 'trim' }).expect(201);
-      const results = await Promise.all(
-        Array.from({ length: 1000 }, (_, i) => debit(customer, `race-${i}`, 1 + (i % 3), i % 2 === 0 ? h.app : other.app)),
-      );
+      // As a client does: a 503 (answered at the deadline under this load, outcome unknown) is sent again with the same key.
+      const settled = async (i: number): Promise<request.Response> => {
+        for (;;) {
+          const res = await debit(customer, `race-${i}`, 1 + (i % 3), i % 2 === 0 ? h.app : other.app);
+          if (res.status !== 503) return res;
+        }
+      };
+      const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => settled(i)));
       const statuses = new Set(results.map((r) => r.status));
-      const spent = results.filter((r) => r.status === 201).reduce((sum, r) => sum + r.body.debit.amount, 0);
+      const spent = results.filter((r) => r.status === 201 || r.status === 200).reduce((sum, r) => sum + r.body.debit.amount, 0);
 
-      expect([...statuses].sort()).toEqual([201, 402]);
+      expect([...statuses].filter((s) => s !== 200).sort()).toEqual([201, 402]);
       expect(spent).toBeLessThanOrEqual(700);
       expect(spent).toBeGreaterThan(700 - 3);
       expect(await balanceOf(h.app, customer)).toBe(700 - spent);

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import type Stripe from 'stripe';
@@ -18,11 +19,12 @@ const validatorOf = schemaValidator(doc);
 // ------------------------------------------------------------------ the three services the test drives
 
 /** What the troubled service's database does: answer, fail like an unreachable MongoDB, or let another writer win every race. */
-type StoreMode = 'up' | 'down' | 'contended';
+type StoreMode = 'up' | 'down' | 'unreachable' | 'contended';
 let storeMode: StoreMode = 'up';
 
 const troubledCollections = hookCollections((call) => {
-  if (storeMode === 'down') throw new Error('simulated: MongoDB is unreachable');
+  if (storeMode === 'down') throw new Error('simulated: MongoDB failed');
+  if (storeMode === 'unreachable') throw new mongoose.mongo.MongoNetworkError('simulated: MongoDB does not answer');
   if (storeMode === 'contended' && call.collection === 'accounts') {
     if (call.method === 'updateOne') return Promise.resolve({ acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null });
     if (call.method === 'bulkWrite') return Promise.resolve({ matchedCount: 0, modifiedCount: 0, insertedCount: 0, upsertedCount: 0, deletedCount: 0 });
@@ -267,6 +269,7 @@ describe('openapi.yaml', () => {
       'idempotency_key_reused',
       'concurrent_update',
       'ledger_conflict',
+      'unavailable',
       'clock_disabled',
       'stripe_error',
       'stripe_not_configured',
@@ -345,6 +348,10 @@ describe('operations', () => {
     expect(invalid.body.error.type).toBe('invalid_event');
     await call({ op: 'POST /webhooks/stripe', raw: 'x'.repeat(1024 * 1024 + 1), headers: { 'Stripe-Signature': 't=1,v1=abc' }, status: 413 });
 
+    // A database that does not answer: 500, so Stripe retries.
+    storeMode = 'unreachable';
+    const unanswered = await delivered(trouble, invoicePaid({ customer, subscription: stripeId('sub'), ...MARCH }));
+    expect([unanswered.status, unanswered.body.error.type]).toEqual([500, 'unavailable']);
     storeMode = 'down';
     expect((await delivered(trouble, invoicePaid({ customer, subscription: stripeId('sub'), ...MARCH }))).status).toBe(500);
     storeMode = 'contended';
@@ -360,6 +367,8 @@ describe('operations', () => {
     await call({ op, query: { externalId: 'x'.repeat(256) }, status: 400 });
     await call({ op, query: { externalId }, auth: 'none', status: 401 });
     await call({ op, query: { externalId: 'user_nobody' }, status: 404 });
+    storeMode = 'unreachable';
+    await call({ h: trouble, op, query: { externalId }, status: 503 });
     storeMode = 'down';
     await call({ h: trouble, op, query: { externalId }, status: 500 });
   });
@@ -385,6 +394,8 @@ describe('operations', () => {
     trouble.clock.set(new Date('2026-04-05T00:00:00Z'));
     storeMode = 'contended';
     await call({ h: trouble, op, params: { customer: ended }, status: 200 });
+    storeMode = 'unreachable';
+    await call({ h: trouble, op, params: { customer: ended }, status: 503 });
     storeMode = 'down';
     await call({ h: trouble, op, params: { customer: ended }, status: 500 });
   });
@@ -411,6 +422,8 @@ describe('operations', () => {
     const other = await marchSubscriber(trouble);
     storeMode = 'contended';
     await call({ h: trouble, op, params: { customer: other }, body, status: 503 });
+    storeMode = 'unreachable';
+    await call({ h: trouble, op, params: { customer: other }, body, status: 503 });
     storeMode = 'down';
     await call({ h: trouble, op, params: { customer: other }, body, status: 500 });
   });
@@ -435,6 +448,8 @@ describe('operations', () => {
     trouble.clock.set(new Date('2026-04-05T00:00:00Z'));
     storeMode = 'contended';
     await call({ h: trouble, op, params: { customer: ended }, status: 200 });
+    storeMode = 'unreachable';
+    await call({ h: trouble, op, params: { customer: ended }, status: 503 });
     storeMode = 'down';
     await call({ h: trouble, op, params: { customer: ended }, status: 500 });
   });
@@ -508,6 +523,8 @@ describe('operations', () => {
       trouble.clock.set(new Date('2026-04-05T00:00:00Z'));
       storeMode = 'contended';
       await call({ h: trouble, op, params: { customer: ended }, body: {}, status: 201 });
+      storeMode = 'unreachable';
+      await call({ h: trouble, op, params: { customer: ended }, body: {}, status: 503 });
       storeMode = 'down';
       await call({ h: trouble, op, params: { customer: ended }, body: {}, status: 500 });
     });
@@ -527,6 +544,8 @@ describe('operations', () => {
       const contended = await linkAcrossMonthEnd();
       storeMode = 'contended';
       await call({ h: trouble, op, params: { token: contended }, status: 200 });
+      storeMode = 'unreachable';
+      await call({ h: trouble, op, params: { token: contended }, status: 503 });
       storeMode = 'down';
       await call({ h: trouble, op, params: { token: contended }, status: 500 });
     });
@@ -543,6 +562,8 @@ describe('operations', () => {
       await call({ op, params: { token: busy }, status: 429 });
 
       const failing = await linkAcrossMonthEnd();
+      storeMode = 'unreachable';
+      await call({ h: trouble, op, params: { token: failing }, status: 503 });
       storeMode = 'down';
       await call({ h: trouble, op, params: { token: failing }, status: 500 });
     });
@@ -600,6 +621,8 @@ describe('operations', () => {
 
     storeMode = 'contended';
     await call({ h: trouble, op, params: { customer: stripeId('cus') }, body: grant, status: 503 });
+    storeMode = 'unreachable';
+    await call({ h: trouble, op, params: { customer: stripeId('cus') }, body: grant, status: 503 });
     storeMode = 'down';
     await call({ h: trouble, op, params: { customer: stripeId('cus') }, body: grant, status: 500 });
   });
@@ -620,6 +643,8 @@ describe('operations', () => {
     // The sweep goes on past an account it cannot write, and says how many it left due.
     const contended = await call({ h: trouble, op, status: 200 });
     expect(contended.body.failed).toBeGreaterThan(0);
+    storeMode = 'unreachable';
+    await call({ h: trouble, op, status: 503 });
     storeMode = 'down';
     await call({ h: trouble, op, status: 500 });
   });

@@ -184,7 +184,7 @@ describe('when MongoDB is unreachable', () => {
     await broken.close();
     const failed = await deliver(broken.app, paid);
     expect(failed.status).toBe(500);
-    expect(failed.body.error.type).toBe('internal_error');
+    expect(failed.body.error.type).toBe('unavailable');
     await request(broken.app).get('/readyz').expect(503);
 
     const recovered = await startHarness({ uri: broken.uri });

@@ -7,6 +7,7 @@ import type { BillingPageSettings } from '../../config/env';
 import type { Clock } from '../../domain/clock';
 import { isDomainError } from '../../domain/errors';
 import type { Logger } from '../../logger';
+import { ANSWER_WITHIN_MS, answerWithin } from '../deadline';
 import { clientError, statusOf } from '../errors';
 import { bindLogFields, requestLogger } from '../requestLog';
 import { formatsFor, pickLocale } from './format';
@@ -53,6 +54,8 @@ function failureText(error: unknown): { status: number; heading: string; paragra
       return { status, heading: 'No billing account at Stripe', paragraph: 'Stripe does not know this account yet. Nothing was charged.' };
     case 'concurrent_update':
       return { status, heading: 'Your account is busy', paragraph: 'Nothing was charged. Try again in a moment.' };
+    case 'unavailable':
+      return { status, heading: 'Billing is not answering right now', paragraph: 'Nothing was charged. Try again in a moment.' };
     case 'stripe_not_configured':
       return { status, heading: 'Payments are not set up', paragraph: 'This service cannot take payments yet. Nothing was charged.' };
     default:
@@ -109,6 +112,11 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
     setPageHeaders(res, csp, deps.billingPage.frameAncestors);
     next();
   });
+  router.use((req, res, next) =>
+    answerWithin(ANSWER_WITHIN_MS, (late) =>
+      message(renderer, late, 503, layoutFor(req, null), { heading: 'Billing is not answering right now', paragraphs: ['Nothing was charged. Try again in a moment.'] }),
+    )(req, res, next),
+  );
   router.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
   router.get('/:token', linkPage(showPage));
   router.get('/:token/activity', linkPage(showActivity));

@@ -5,6 +5,8 @@ import type { Metrics, WebhookAnswer } from '../../app/metrics';
 import type { IncomingEvent } from '../../app/ports';
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../logger';
+import { isDomainError } from '../../domain/errors';
+import { sendError } from '../errors';
 import { bindLogFields, requestLogger } from '../requestLog';
 
 /** Checks the signature over the raw body and reads it as an event to record; throws invalid_signature or invalid_event. */
@@ -40,6 +42,13 @@ export function webhookRoutes(deps: WebhookRouteDeps): Router {
       bindLogFields(res, { customer: result.customer });
       requestLogger(res, deps.logger).info({ status: result.status, reason: result.reason }, 'stripe event');
       res.json({ received: true, status: result.status });
+    } catch (error) {
+      // Stripe retries any failure; a database that did not answer is answered 500 like any failed dependency.
+      if (isDomainError(error) && error.code === 'unavailable') {
+        requestLogger(res, deps.logger).error({ err: error }, 'request failed');
+        return sendError(res, 500, error.code, error.message);
+      }
+      throw error;
     } finally {
       deps.metrics.webhookAnswered({ outcome: answer, seconds: (performance.now() - startedAt) / 1000 });
     }
