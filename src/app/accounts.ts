@@ -13,6 +13,8 @@ export interface DecideContext {
   /** The entry of the effect named by `opKey`, when this account already has it. */
   applied: LedgerEntry | null;
   archived(queries: ArchiveQuery[]): Promise<ArchivedRecord[]>;
+  /** Entries of these effect keys the account already has, this decision's own included (see ports.ts). */
+  entries(opKeys: string[]): Promise<LedgerEntry[]>;
 }
 
 export interface MutateOptions<T> {
@@ -61,7 +63,11 @@ export class AccountService {
         if (!current && !options.create) throw notFound(customer);
         const draft = new AccountDraft(current ?? emptyAccount(customer));
         settle(draft, now);
-        const result = await options.decide(draft, { now, applied: context.applied, archived: context.archived });
+        const entries = async (opKeys: string[]): Promise<LedgerEntry[]> => [
+          ...draft.entries.filter((e) => opKeys.includes(e.opKey)),
+          ...(await context.entries(opKeys)),
+        ];
+        const result = await options.decide(draft, { now, applied: context.applied, archived: context.archived, entries });
         const decided = { result, state: draft.state, entries: draft.entries };
         if (!draft.changed) return { result: decided, change: null };
         return { result: decided, change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, now), archive: [] } };

@@ -31,6 +31,12 @@ export interface DecideContext {
   applied: LedgerEntry | null;
   /** Archived records of this account (src/domain/archive.ts); rarely asked. */
   archived(queries: ArchiveQuery[]): Promise<ArchivedRecord[]>;
+  /**
+   * The entries of these effect keys the account already has, decided in this write or committed (the
+   * outbox, else the ledger collection: asked only when the outbox lacks one). For effects found lazily,
+   * such as the outcome of a hold that has left the account.
+   */
+  entries(opKeys: string[]): Promise<LedgerEntry[]>;
 }
 
 export type Decide<T> = (current: AccountState | null, context: DecideContext) => Promise<AccountDecision<T>> | AccountDecision<T>;

@@ -11,7 +11,12 @@ export type DomainErrorCode =
   | 'stripe_not_configured'
   | 'not_found'
   | 'clock_disabled'
-  | 'invalid_signature';
+  | 'invalid_signature'
+  /** Holds (SPEC §9): no such hold for this customer, or one that already ended otherwise. */
+  | 'hold_not_found'
+  | 'hold_expired'
+  | 'hold_captured'
+  | 'hold_released';
 
 export class DomainError extends Error {
   constructor(

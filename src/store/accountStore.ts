@@ -88,7 +88,7 @@ export class MongoAccountStore implements AccountStore {
         // A change earlier in the group may already have made this one's effect (the same key twice).
         const applied = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? loaded.applied.get(pending.opKey) ?? null);
         try {
-          const { change, deliver } = await pending.decide(state, this.context(customer, applied));
+          const { change, deliver } = await pending.decide(state, this.context(customer, applied, loaded.doc, combined?.entries ?? []));
           answers.push(deliver);
           if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive] } : change;
         } catch (error) {
@@ -105,8 +105,25 @@ export class MongoAccountStore implements AccountStore {
     for (const pending of group) pending.reject(error);
   }
 
-  private context(customer: string, applied: LedgerEntry | null): DecideContext {
-    return { applied, archived: (queries) => this.archive.find(customer, queries) };
+  private context(customer: string, applied: LedgerEntry | null, doc: AccountDoc | null, decided: LedgerEntry[]): DecideContext {
+    return {
+      applied,
+      archived: (queries) => this.archive.find(customer, queries),
+      entries: (opKeys) => this.findEntries(customer, doc, decided, opKeys),
+    };
+  }
+
+  /** The same order as `load`: what this group decided, the outbox as read, then the ledger collection. */
+  private async findEntries(customer: string, doc: AccountDoc | null, decided: LedgerEntry[], opKeys: string[]): Promise<LedgerEntry[]> {
+    const found = new Map<string, LedgerEntry>();
+    for (const entry of [...decided, ...(doc ? outboxEntries(doc) : [])]) {
+      if (opKeys.includes(entry.opKey) && !found.has(entry.opKey)) found.set(entry.opKey, entry);
+    }
+    const missing = opKeys.filter((k) => !found.has(k));
+    if (missing.length > 0 && doc !== null && doc.flushedSeq > 0) {
+      for (const doc of await this.collections.ledger.find({ customer, opKey: { $in: missing } }).toArray()) found.set(doc.opKey, fromLedgerDoc(doc));
+    }
+    return [...found.values()];
   }
 
   /**
@@ -201,7 +218,7 @@ export class MongoAccountStore implements AccountStore {
     const writes: { base: AccountDoc; change: AccountChange; result: T; update: AccountUpdate }[] = [];
     for (const base of docs) {
       try {
-        const decision = await input.decide(stateOf(base), this.context(base._id, null));
+        const decision = await input.decide(stateOf(base), this.context(base._id, null, base, []));
         if (!decision.change) outcomes.push({ customer: base._id, ok: true, result: decision.result });
         else {
           writes.push({ base, change: decision.change, result: decision.result, update: updateOf(base, decision.change, true) });
@@ -305,7 +322,7 @@ function updateOf(base: AccountDoc, change: AccountChange, copied: boolean): Acc
 }
 
 type StateField = Exclude<keyof AccountState, 'customer'>;
-const STATE_FIELDS = ['externalId', 'balance', 'seq', 'buckets', 'terms', 'subscriptions', 'planChanges', 'topups', 'payments', 'archived'] as const satisfies readonly StateField[];
+const STATE_FIELDS = ['externalId', 'balance', 'seq', 'buckets', 'terms', 'subscriptions', 'planChanges', 'topups', 'payments', 'archived', 'holds', 'signalSeq'] as const satisfies readonly StateField[];
 /** A state field missing from STATE_FIELDS would silently never be written: this fails to compile instead. */
 export const everyStateFieldWritten: [Exclude<StateField, (typeof STATE_FIELDS)[number]>] extends [never] ? true : false = true;
 

@@ -18,6 +18,7 @@ export function fromStoredEntry(id: string, stored: StoredLedgerEntry): LedgerEn
     requestHash: stored.requestHash ?? null,
     reason: stored.reason ?? null,
     metadata: stored.metadata === null || stored.metadata === undefined ? null : parseMetadata(stored.metadata),
+    ...(stored.until ? { until: stored.until } : {}),
   };
 }
 
