@@ -4,6 +4,8 @@ import type { ArchiveQuery, ArchivedRecord } from '../domain/archive';
 import { AccountDraft } from '../domain/draft';
 import { DomainError } from '../domain/errors';
 import { nextDueAt, settle } from '../domain/settle';
+import { recordSignals, signalsOff } from '../domain/signals';
+import type { SignalPolicy } from '../domain/signals';
 import { noMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import type { AccountStore } from './ports';
@@ -52,6 +54,7 @@ export class AccountService {
   constructor(
     private readonly store: AccountStore,
     private readonly metrics: Metrics = noMetrics,
+    private readonly signals: SignalPolicy = signalsOff,
   ) {}
 
   async mutate<T>(options: MutateOptions<T>): Promise<MutateResult<T>> {
@@ -70,7 +73,8 @@ export class AccountService {
         const result = await options.decide(draft, { now, applied: context.applied, archived: context.archived, entries });
         const decided = { result, state: draft.state, entries: draft.entries };
         if (!draft.changed) return { result: decided, change: null };
-        return { result: decided, change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, now), archive: [] } };
+        const signals = recordSignals({ policy: this.signals, before: current ?? emptyAccount(customer), after: draft.state, entries: draft.entries, now });
+        return { result: decided, change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, now), archive: [], signals } };
       },
     });
     // Counted here and only here: the one place an effect becomes true, whoever retried on the way.

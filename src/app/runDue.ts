@@ -2,6 +2,8 @@ import { compact } from '../domain/archive';
 import { AccountDraft } from '../domain/draft';
 import { nextDueAt, settle } from '../domain/settle';
 import type { AccountState, Bucket, LedgerEntry } from '../domain/account';
+import { recordSignals, signalsOff } from '../domain/signals';
+import type { SignalPolicy } from '../domain/signals';
 import { noMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import type { AccountDecision, AccountStore, DueCursor, DueOutcome } from './ports';
@@ -17,6 +19,8 @@ export interface RunDueResult {
 export interface RunDueDeps {
   store: AccountStore;
   metrics?: Metrics;
+  /** What the sweep's grants and expiries signal to the app (none by default). */
+  signals?: SignalPolicy;
   /** Told about each account that failed, so the caller can log it; the sweep goes on past it. */
   onAccountFailed?: (failure: { customer: string; error: unknown }) => void;
 }
@@ -34,16 +38,17 @@ interface Swept {
  * Settles one due account to `asOf` and moves its settled history to the archive. Always writes: the
  * account was due, so at least its next due date moves on.
  */
-export function sweepDecision(asOf: Date) {
+export function sweepDecision(asOf: Date, policy: SignalPolicy = signalsOff) {
   return (current: AccountState | null): AccountDecision<Swept> => {
     if (!current) throw new Error('a due account vanished');
     const draft = new AccountDraft(current);
     settle(draft, asOf);
     const buckets = [...draft.state.buckets];
     const archive = compact(draft, asOf);
+    const signals = recordSignals({ policy, before: current, after: draft.state, entries: draft.entries, now: asOf });
     return {
       result: { entries: draft.entries, buckets },
-      change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, asOf), archive },
+      change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, asOf), archive, signals },
     };
   };
 }
@@ -70,7 +75,7 @@ export async function runDue(deps: RunDueDeps, asOf: Date): Promise<RunDueResult
 
 async function sweepDue(deps: RunDueDeps, metrics: Metrics, asOf: Date): Promise<RunDueResult> {
   const result: RunDueResult = { granted: 0, expired: 0, accounts: 0, failed: 0 };
-  const decide = sweepDecision(asOf);
+  const decide = sweepDecision(asOf, deps.signals);
   let after: DueCursor | null = null;
   do {
     const batch: { outcomes: DueOutcome<Swept>[]; next: DueCursor | null } = await deps.store.changeDue<Swept>({ asOf, after, limit: SWEEP_BATCH, decide });

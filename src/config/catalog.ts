@@ -57,6 +57,12 @@ const catalogSchema = z.strictObject(
       )
       .default('never'),
     upgradeCredits: z.enum(['on_payment', 'immediate'], rule('"on_payment" or "immediate"')).default('on_payment'),
+    lowBalance: z
+      .union(
+        [z.strictObject({ percent: integer('an integer from 0 to 100', 0, 100) }), z.strictObject({ credits: nonNegativeInteger() })],
+        rule('{ "percent": N } or { "credits": N }'),
+      )
+      .default({ percent: 10 }),
   },
   rule('a JSON object with "plans" and "topups"'),
 );

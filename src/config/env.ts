@@ -23,6 +23,8 @@ export interface AppConfig {
   webhookToleranceSeconds: number;
   testClock: boolean;
   logLevel: LogLevel;
+  /** Signals to the app (SPEC §10): where they go, and the secrets they are signed with (several while rotating). */
+  appWebhook: { url: string; secrets: string[] } | null;
 }
 
 /** `FOO=` in a .env file means "not set", so a copied .env.example falls back to the defaults. */
@@ -84,6 +86,8 @@ const envSchema = z.object({
       .default(false),
   ),
   LOG_LEVEL: variable(z.enum(LOG_LEVELS, rule(`one of ${LOG_LEVELS.join(', ')}`)).default('info')),
+  APP_WEBHOOK_URL: variable(z.url({ protocol: /^https?$/, ...rule('an http(s) URL') }).optional()),
+  APP_WEBHOOK_SECRET: variable(commaList('one or more signing secrets').optional()),
 });
 
 /** Values of these may be repeated in an error message; the others can hold secrets. */
@@ -96,6 +100,7 @@ const ECHOABLE = new Set([
   'WEBHOOK_TOLERANCE_SECONDS',
   'TEST_CLOCK',
   'LOG_LEVEL',
+  'APP_WEBHOOK_URL',
 ]);
 
 function schemaError(env: Record<string, string | undefined>, error: z.ZodError): ConfigError {
@@ -127,6 +132,11 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError('TEST_CLOCK', 'TEST_CLOCK=1 is refused when NODE_ENV=production');
   }
 
+  if ((vars.APP_WEBHOOK_URL === undefined) !== (vars.APP_WEBHOOK_SECRET === undefined)) {
+    const missing = vars.APP_WEBHOOK_URL === undefined ? 'APP_WEBHOOK_URL' : 'APP_WEBHOOK_SECRET';
+    throw new ConfigError(missing, `${missing} is required when ${missing === 'APP_WEBHOOK_URL' ? 'APP_WEBHOOK_SECRET' : 'APP_WEBHOOK_URL'} is set: signals are sent signed, or not at all`);
+  }
+
   return {
     port: vars.PORT,
     nodeEnv: vars.NODE_ENV,
@@ -141,5 +151,6 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
     webhookToleranceSeconds: vars.WEBHOOK_TOLERANCE_SECONDS,
     testClock: vars.TEST_CLOCK,
     logLevel: vars.LOG_LEVEL,
+    appWebhook: vars.APP_WEBHOOK_URL && vars.APP_WEBHOOK_SECRET ? { url: vars.APP_WEBHOOK_URL, secrets: vars.APP_WEBHOOK_SECRET } : null,
   };
 }

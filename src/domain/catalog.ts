@@ -27,6 +27,8 @@ export interface Catalog {
   topups: Topup[];
   topupExpiry: TopupExpiry;
   upgradeCredits: UpgradeCredits;
+  /** The `credits.low` signal's threshold (SPEC §2); `{ percent: 10 }` when the catalog says nothing. */
+  lowBalance?: { percent: number } | { credits: number };
 }
 
 export interface PlanMatch {

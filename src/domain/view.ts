@@ -77,9 +77,24 @@ export function nextGrant(state: AccountState, now: Date): { at: Date; credits: 
   return { at: renewal, credits };
 }
 
-export function balanceView(state: AccountState, now: Date): BalanceView {
+/** The subscription as the app sees it (balance view, `subscription.changed` signals). */
+export function subscriptionView(state: AccountState): SubscriptionView | null {
   const sub = currentSubscription(state);
-  const term = sub ? latestTerm(state, sub.id) : undefined;
+  if (!sub) return null;
+  const term = latestTerm(state, sub.id);
+  return {
+    id: sub.id,
+    plan: sub.plan,
+    price: sub.price,
+    months: sub.months,
+    status: sub.status,
+    termStart: term?.start ?? sub.termStart,
+    termEnd: term?.end ?? sub.termEnd,
+    cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+  };
+}
+
+export function balanceView(state: AccountState, now: Date): BalanceView {
   const available = availableCredits(state, now);
   const held = heldCredits(state);
   const reserved = heldByBucket(state);
@@ -99,18 +114,7 @@ export function balanceView(state: AccountState, now: Date): BalanceView {
         grantedAt: b.grantedAt,
         expiresAt: b.expiresAt,
       })),
-    subscription: sub
-      ? {
-          id: sub.id,
-          plan: sub.plan,
-          price: sub.price,
-          months: sub.months,
-          status: sub.status,
-          termStart: term?.start ?? sub.termStart,
-          termEnd: term?.end ?? sub.termEnd,
-          cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
-        }
-      : null,
+    subscription: subscriptionView(state),
     nextGrant: nextGrant(state, now),
   };
 }

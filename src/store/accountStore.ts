@@ -54,6 +54,7 @@ export class MongoAccountStore implements AccountStore {
   private readonly archive: ArchiveStore;
 
   private readonly copying = new Map<string, Promise<void>>();
+  private readonly signalListeners: (() => void)[] = [];
 
   constructor(
     private readonly collections: Collections,
@@ -90,12 +91,13 @@ export class MongoAccountStore implements AccountStore {
         try {
           const { change, deliver } = await pending.decide(state, this.context(customer, applied, loaded.doc, combined?.entries ?? []));
           answers.push(deliver);
-          if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive] } : change;
+          if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive], signals: [...combined.signals, ...change.signals] } : change;
         } catch (error) {
           answers.push(() => pending.reject(error));
         }
       }
       if (combined === null || (await this.write(loaded.doc, combined))) {
+        if (combined && combined.signals.length > 0) this.signalsRecorded();
         for (const answer of answers) answer();
         return;
       }
@@ -190,6 +192,14 @@ export class MongoAccountStore implements AccountStore {
     this.copying.set(customer, copy);
   }
 
+  onSignalsRecorded(listener: () => void): void {
+    this.signalListeners.push(listener);
+  }
+
+  private signalsRecorded(): void {
+    for (const listener of this.signalListeners) listener();
+  }
+
   /** Resolves once every background copy started so far has finished (shutdown, tests). */
   async idle(): Promise<void> {
     while (this.copying.size > 0) await Promise.all(this.copying.values());
@@ -235,6 +245,7 @@ export class MongoAccountStore implements AccountStore {
     await this.archive.put(archived);
     await this.ledger.copy(writes.flatMap((w) => outboxEntries(w.base)));
     const written = await this.writeMany(writes.map((w) => ({ base: w.base, update: w.update })));
+    if (writes.some((w) => written.has(w.base._id) && w.change.signals.length > 0)) this.signalsRecorded();
     for (const w of writes) {
       if (written.has(w.base._id)) {
         outcomes.push({ customer: w.base._id, ok: true, result: w.result });
@@ -287,7 +298,7 @@ export class MongoAccountStore implements AccountStore {
 
 /** The whole document of a new account. */
 function newAccountDoc(change: AccountChange): AccountDoc {
-  return accountDoc({
+  const doc = accountDoc({
     state: change.state,
     version: 1,
     outbox: change.entries.map(toStoredEntry),
@@ -295,11 +306,12 @@ function newAccountDoc(change: AccountChange): AccountDoc {
     nextDueAt: change.nextDueAt,
     lastWrite: randomUUID(),
   });
+  return change.signals.length > 0 ? { ...doc, signalOutbox: change.signals } : doc;
 }
 
 interface AccountUpdate {
   $set: Partial<AccountDoc> & { lastWrite: string; version: number };
-  $push?: { outbox: { $each: AccountDoc['outbox'] } };
+  $push?: { outbox?: { $each: AccountDoc['outbox'] }; signalOutbox?: { $each: NonNullable<AccountDoc['signalOutbox']> } };
 }
 
 /**
@@ -313,12 +325,16 @@ function updateOf(base: AccountDoc, change: AccountChange, copied: boolean): Acc
     if (!sameValue(base[key], next[key])) Object.assign($set, { [key]: next[key] });
   }
   const added = change.entries.map(toStoredEntry);
+  // Signals are only ever appended here and pulled by the dispatcher once copied, never set whole: a
+  // write decided before a copy cannot put a copied signal back.
+  const signals = change.signals.length > 0 ? { signalOutbox: { $each: change.signals } } : {};
   if (copied) {
     $set.outbox = added;
     $set.flushedSeq = base.outbox.at(-1)?.seq ?? base.flushedSeq;
-    return { $set };
+    return change.signals.length > 0 ? { $set, $push: signals } : { $set };
   }
-  return added.length > 0 ? { $set, $push: { outbox: { $each: added } } } : { $set };
+  if (added.length === 0 && change.signals.length === 0) return { $set };
+  return { $set, $push: { ...(added.length > 0 ? { outbox: { $each: added } } : {}), ...signals } };
 }
 
 type StateField = Exclude<keyof AccountState, 'customer'>;

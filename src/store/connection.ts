@@ -8,12 +8,14 @@ import { MongoLedgerStore } from './ledgerStore';
 import { openCollections } from './models';
 import type { WrapCollection } from './models';
 import { UnsupportedServerError, unsupportedServerReason } from './serverCheck';
-import type { AccountStore, EventStore, LedgerStore, Ping } from '../app/ports';
+import type { AccountStore, EventStore, LedgerStore, Ping, SignalQueue } from '../app/ports';
+import { MongoSignalQueue } from './signalStore';
 
 export interface Stores {
   accounts: AccountStore;
   ledger: LedgerStore;
   events: EventStore;
+  signals: SignalQueue;
   health: Ping;
   connection: Connection;
   /** Resolves once the background copies of outboxes to the ledger started so far are done. */
@@ -58,6 +60,7 @@ export async function openStores(uri: string, options: OpenStoresOptions = {}): 
     accounts,
     ledger: new MongoLedgerStore(collections),
     events: new MongoEventStore(collections),
+    signals: new MongoSignalQueue(collections),
     health: {
       ping: async () => {
         try {
