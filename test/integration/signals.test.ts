@@ -6,6 +6,7 @@ import { verifySignal } from '../../client/src';
 import type { Signal } from '../../client/src';
 import { deliverOk, invoicePaid, stripeId } from '../fixtures/stripe';
 import { serveWithClient } from '../support/appClient';
+import { crashAfterWrite } from '../support/collectionHooks';
 import { asAdmin, asApp, startHarness, testCatalog, WEBHOOK_SECRET } from '../support/harness';
 import type { Harness } from '../support/harness';
 import { sampleOf, scrape } from '../support/metricsText';
@@ -189,3 +190,48 @@ async function admin(h: Harness, ...argv: string[]): Promise<{ code: number; std
   const code = await runAdmin(argv, { io, clock: h.clock, open: async () => context });
   return { code, ...out };
 }
+
+describe('a crash right after any single write on a signal\'s way, then the retry', () => {
+  type Plan = { armed: boolean; crashAt: number | null; writes: string[] };
+  const customer = 'cus_signalcrash';
+
+  /** A debit that makes the balance low (a credits.low signal), then dispatch rounds; after a crash, the retry and more rounds. */
+  async function run(crashAt: number | null): Promise<{ writes: string[]; acknowledged: string[] }> {
+    const plan: Plan = { armed: false, crashAt, writes: [] };
+    const h = await startHarness({
+      env: { APP_WEBHOOK_URL: receiver.url, APP_WEBHOOK_SECRET: SECRETS.join(',') },
+      signalDelivery: { ...FAST, leaseMs: 30 },
+      wrapCollection: crashAfterWrite(plan),
+    });
+    harnesses.push(h);
+    h.clock.set(new Date('2026-03-10T12:00:00Z'));
+    await deliverOk(h.app, invoicePaid({ customer, subscription: 'sub_signalcrash', ...MARCH }, { id: 'evt_signalcrash' }));
+    await h.service.signals?.runOnce();
+    const before = receiver.acknowledged().length;
+    plan.armed = true;
+    const debit = () => request(h.app).post(`/v1/customers/${customer}/debits`).set(asApp).send({ amount: 4600, idempotencyKey: 'big' });
+    const first = await debit();
+    await h.service.signals?.runOnce().catch(() => undefined);
+    plan.armed = false;
+    if (crashAt !== null) {
+      // The retries the app and the dispatcher make: the same debit again, and rounds until nothing is left.
+      expect((await debit()).status).toBeLessThan(300);
+      await new Promise((r) => setTimeout(r, 40));
+      await h.service.signals?.runOnce();
+    } else expect(first.status).toBe(201);
+    await h.close();
+    harnesses.splice(harnesses.indexOf(h), 1);
+    return { writes: plan.writes, acknowledged: receiver.acknowledged().slice(before).map((s) => `${s.type} ${s.n}`) };
+  }
+
+  it('when each write of the change, the copy, the lease and the outcome is followed by a crash, then the signal still arrives with its one id', async () => {
+    const clean = await run(null);
+    expect(clean.acknowledged).toEqual(['credits.low 3']);
+    expect(clean.writes).toEqual(['accounts.updateOne', 'signals.insertMany', 'accounts.updateOne', 'signals.updateOne', 'signals.updateOne']);
+    for (let crashAt = 1; crashAt <= clean.writes.length; crashAt++) {
+      const crashed = await run(crashAt);
+      // At least once: a crash after the receiver answered but before the outcome was written sends it again, same id.
+      expect({ crashAt, acknowledged: [...new Set(crashed.acknowledged)] }).toEqual({ crashAt, acknowledged: clean.acknowledged });
+    }
+  });
+});
