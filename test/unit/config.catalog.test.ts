@@ -54,6 +54,7 @@ describe('parseCatalog', () => {
       topups: [{ price: 'price_topup_1k', credits: 1000 }],
       topupExpiry: 'never',
       upgradeCredits: 'on_payment',
+      lowBalance: { percent: 10 },
     });
   });
 
@@ -66,6 +67,7 @@ describe('parseCatalog', () => {
       topups: [],
       topupExpiry: 'never',
       upgradeCredits: 'on_payment',
+      lowBalance: { percent: 10 },
     });
   });
 
@@ -73,6 +75,8 @@ describe('parseCatalog', () => {
     ['topupExpiry "cycle"', { topupExpiry: 'cycle' }, { topupExpiry: 'cycle' }],
     ['topupExpiry { days: 90 }', { topupExpiry: { days: 90 } }, { topupExpiry: { days: 90 } }],
     ['upgradeCredits "immediate"', { upgradeCredits: 'immediate' }, { upgradeCredits: 'immediate' }],
+    ['lowBalance { credits: 250 }', { lowBalance: { credits: 250 } }, { lowBalance: { credits: 250 } }],
+    ['lowBalance { percent: 20 }', { lowBalance: { percent: 20 } }, { lowBalance: { percent: 20 } }],
     ['no plans but a top-up', { plans: [] }, { plans: [] }],
     ['plans but no top-ups', { topups: [] }, { topups: [] }],
   ])('when the catalog has %s, then it is accepted', (_case, changes, expected) => {
@@ -113,6 +117,8 @@ describe('parseCatalog', () => {
     ['has topupExpiry of 0 days', { ...specCatalog(), topupExpiry: { days: 0 } }, 'topupExpiry.days', 'must be a positive integer'],
     ['has topupExpiry of 1.5 days', { ...specCatalog(), topupExpiry: { days: 1.5 } }, 'topupExpiry.days', 'must be a positive integer'],
     ['has an unknown upgradeCredits', { ...specCatalog(), upgradeCredits: 'later' }, 'upgradeCredits', 'must be "on_payment" or "immediate"'],
+    ['has a lowBalance above 100 percent', { ...specCatalog(), lowBalance: { percent: 101 } }, 'lowBalance.percent', 'lowBalance.percent must be an integer from 0 to 100'],
+    ['has a lowBalance of both kinds', { ...specCatalog(), lowBalance: { percent: 10, credits: 5 } }, 'lowBalance', 'lowBalance'],
   ])('when the catalog %s, then it is refused naming the field', (_case, json, field, message) => {
     const error = catalogError(json);
     expect(error.field).toBe(field);
