@@ -44,6 +44,8 @@ export class SignalDispatcher {
   private readonly metrics: Metrics;
   private running: Promise<void> | null = null;
   private stopped = true;
+  /** Set by stop(): a round in progress ends after its current batch, so shutdown never waits for a backlog. */
+  private stopping = false;
   private wakeUp: (() => void) | null = null;
   private pending = false;
 
@@ -57,7 +59,7 @@ export class SignalDispatcher {
     const round: DispatchRound = { delivered: 0, retried: 0, dead: 0 };
     const now = (): Date => this.options.clock.now();
     while ((await this.options.queue.collect(now(), COLLECT_BATCH)) === COLLECT_BATCH);
-    for (;;) {
+    while (!this.stopping) {
       const due = await this.options.queue.due(now(), this.options.concurrency ?? 16);
       if (due.length === 0) return round;
       const outcomes = await Promise.all(due.map((signal) => this.deliver(signal)));
@@ -65,6 +67,7 @@ export class SignalDispatcher {
       // Everything due was leased by another instance: its deliveries are that instance's to finish.
       if (outcomes.every((o) => o === null)) return round;
     }
+    return round;
   }
 
   private async deliver(signal: QueuedSignal): Promise<keyof DispatchRound | null> {
@@ -84,6 +87,7 @@ export class SignalDispatcher {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopping = false;
     this.running = this.loop();
   }
 
@@ -116,8 +120,10 @@ export class SignalDispatcher {
   /** Stops after the round in progress (its attempts are bounded by the sender's timeout). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = this.running !== null;
     this.wakeUp?.();
     await this.running;
     this.running = null;
+    this.stopping = false;
   }
 }
