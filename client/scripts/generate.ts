@@ -18,7 +18,7 @@ function documentPath(): string {
 }
 
 async function generate(): Promise<string> {
-  const ast = await openapiTS(pathToFileURL(documentPath()), { alphabetize: false });
+  const ast = await openapiTS(pathToFileURL(documentPath()), { alphabetize: false, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }
 

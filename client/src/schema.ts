@@ -634,7 +634,7 @@ export interface components {
             /** @description A top-up price of the catalog. */
             price: components["schemas"]["Id"];
             /** @default 1 */
-            quantity: number;
+            quantity?: number;
             successUrl: components["schemas"]["RedirectUrl"];
             cancelUrl: components["schemas"]["RedirectUrl"];
         };
