@@ -140,4 +140,24 @@ describe('holds', () => {
     expect(later.state.holds.map((h) => h.id)).toEqual(['hold_open']);
     expect(later.bucket('slot:march')).toMatchObject({ expired: true, remaining: 20 });
   });
+
+  it('when a hold reserves more of a bucket than it holds, or an expired bucket keeps more than is held in it, then check-ledger names it', () => {
+    const { draft, entries } = account();
+    const h = hold(draft, 30, '2026-03-31T23:00:00Z', 7200);
+    const later = new AccountDraft(draft.state);
+    settle(later, d('2026-04-01T00:10:00Z'));
+    const all = [...entries, ...later.entries];
+    expect(checkAccount(later.state, all)).toEqual([]);
+
+    const tooMuch = new AccountDraft(later.state);
+    const reserved = tooMuch.state.holds.find((x) => x.id === h.id);
+    if (reserved?.reservations[0]) reserved.reservations[0].amount = 31;
+    expect(checkAccount(tooMuch.state, all)).toContainEqual(expect.objectContaining({ kind: 'held_out_of_range', object: 'slot:march' }));
+
+    const kept = new AccountDraft(later.state);
+    const march = kept.bucket('slot:march');
+    if (march) march.remaining += 1;
+    kept.state.balance += 1;
+    expect(checkAccount(kept.state, all)).toContainEqual(expect.objectContaining({ kind: 'expired_bucket_not_empty', object: 'slot:march' }));
+  });
 });
