@@ -6,10 +6,15 @@ import { unconfiguredBillingGateway } from './app/billing';
 import { noPrices } from './app/billingPage';
 import type { BillingGateway } from './app/billing';
 import { runDue } from './app/runDue';
+import { SignalDispatcher } from './app/signalDispatcher';
+import type { DispatcherOptions } from './app/signalDispatcher';
 import type { RunDueResult } from './app/runDue';
 import type { AppConfig } from './config';
 import type { Catalog } from './domain/catalog';
+import { systemClock } from './domain/clock';
 import type { AdjustableClock, Clock } from './domain/clock';
+import { DEFAULT_LOW_BALANCE, signalsOff } from './domain/signals';
+import type { SignalPolicy } from './domain/signals';
 import { createApp } from './http/app';
 import type { Logger } from './logger';
 import { PrometheusMetrics } from './ops/prometheus';
@@ -18,6 +23,7 @@ import { stripeBillingGateway } from './stripe/billingGateway';
 import { createStripeClient, createWebhookOnlyClient } from './stripe/client';
 import { stripePriceReader } from './stripe/prices';
 import { stripeEventMapper } from './stripe/mapEvent';
+import { httpSignalSender } from './signals/sender';
 import type { MapContext } from './stripe/mapEvent';
 import { stripeMapLookups } from './stripe/lookups';
 import { stripeWebhookVerifier } from './stripe/verify';
@@ -33,7 +39,12 @@ export interface Service {
   billing: BillingGateway;
   /** This service's own metrics registry (never prom-client's global one). */
   metrics: PrometheusMetrics;
+  /** Delivers signals to APP_WEBHOOK_URL; null when none is set. The server starts it; tests drive it. */
+  signals: SignalDispatcher | null;
 }
+
+/** How signals are delivered; tests shorten the pauses and bring their own clock. */
+export type SignalDeliveryOptions = Partial<Pick<DispatcherOptions, 'clock' | 'retry' | 'pollMs' | 'leaseMs' | 'random'>> & { timeoutMs?: number };
 
 /** Which events a deployment acts on follows its key: a live key acts on live events only, a test key on test ones. */
 function livemodeOf(secretKey: string | undefined): boolean | null {
@@ -53,10 +64,13 @@ export function composeService(input: {
   logger: Logger;
   /** Adds Node's process metrics (CPU, memory, event loop) to /metrics: the server does, tests need not. */
   processMetrics?: boolean;
+  signalDelivery?: SignalDeliveryOptions;
 }): Service {
   const { config, stores, clock } = input;
   const metrics = new PrometheusMetrics({ clock, processMetrics: input.processMetrics ?? false });
-  const accounts = new AccountService(stores.accounts, metrics);
+  const signalPolicy: SignalPolicy = config.appWebhook ? { enabled: true, lowBalance: input.catalog.lowBalance ?? DEFAULT_LOW_BALANCE } : signalsOff;
+  const signals = composeDispatcher(input, metrics);
+  const accounts = new AccountService(stores.accounts, metrics, signalPolicy);
   const stripe = config.stripeSecretKey
     ? createStripeClient({ secretKey: config.stripeSecretKey, apiUrl: config.stripeApiUrl })
     : createWebhookOnlyClient();
@@ -71,6 +85,7 @@ export function composeService(input: {
       {
         store: stores.accounts,
         metrics,
+        signals: signalPolicy,
         onAccountFailed: ({ customer, error }) => input.logger.error({ customer, err: error }, 'sweep could not bring an account up to date; it stays due'),
       },
       asOf,
@@ -99,5 +114,22 @@ export function composeService(input: {
     publicUrl: config.publicUrl,
     billingPage: config.billingPage,
   });
-  return { app, accounts, runDue: sweep, stripe, mapContext, ingest, billing, metrics };
+  return { app, accounts, runDue: sweep, stripe, mapContext, ingest, billing, metrics, signals };
+}
+
+/** A write that recorded signals wakes the dispatcher of its own process; the others find them by polling. */
+function composeDispatcher(input: { config: AppConfig; stores: Stores; logger: Logger; signalDelivery?: SignalDeliveryOptions }, metrics: PrometheusMetrics): SignalDispatcher | null {
+  const target = input.config.appWebhook;
+  if (!target) return null;
+  const { timeoutMs = 10_000, ...delivery } = input.signalDelivery ?? {};
+  const dispatcher = new SignalDispatcher({
+    queue: input.stores.signals,
+    sender: httpSignalSender({ url: target.url, secrets: target.secrets, timeoutMs }),
+    clock: systemClock,
+    metrics,
+    onError: (error) => input.logger.error({ err: error }, 'signal delivery round failed; the next round retries'),
+    ...delivery,
+  });
+  input.stores.accounts.onSignalsRecorded(() => dispatcher.wake());
+  return dispatcher;
 }

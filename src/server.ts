@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   const clock = testClock ?? systemClock;
   const service = composeService({ config, catalog, stores, clock, testClock, logger, processMetrics: true });
   const scheduler = startScheduler({ cron: config.grantCron, sweep: () => service.runDue(clock.now()), logger });
+  service.signals?.start();
+  if (service.signals) logger.info('delivering signals to APP_WEBHOOK_URL');
 
   let stopping = false;
   const server = createServer((req, res) => {
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_DEADLINE_MS).unref();
     // close() stops listening and closes idle keep-alive connections; it calls back when the last active one ends.
     const closed = new Promise<void>((done) => server.close(() => done()));
-    await Promise.all([closed, scheduler.stop()]);
+    await Promise.all([closed, scheduler.stop(), service.signals?.stop()]);
     await stores.close();
     if (stopEmbedded) await stopEmbedded();
     logger.info('stopped');

@@ -4,6 +4,8 @@ import type { ArchiveQuery, ArchivedRecord } from '../domain/archive';
 import { AccountDraft } from '../domain/draft';
 import { DomainError } from '../domain/errors';
 import { nextDueAt, settle } from '../domain/settle';
+import { recordSignals, signalsOff } from '../domain/signals';
+import type { SignalPolicy } from '../domain/signals';
 import { noMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import type { AccountStore } from './ports';
@@ -13,6 +15,8 @@ export interface DecideContext {
   /** The entry of the effect named by `opKey`, when this account already has it. */
   applied: LedgerEntry | null;
   archived(queries: ArchiveQuery[]): Promise<ArchivedRecord[]>;
+  /** Entries of these effect keys the account already has, this decision's own included (see ports.ts). */
+  entries(opKeys: string[]): Promise<LedgerEntry[]>;
 }
 
 export interface MutateOptions<T> {
@@ -50,6 +54,7 @@ export class AccountService {
   constructor(
     private readonly store: AccountStore,
     private readonly metrics: Metrics = noMetrics,
+    private readonly signals: SignalPolicy = signalsOff,
   ) {}
 
   async mutate<T>(options: MutateOptions<T>): Promise<MutateResult<T>> {
@@ -61,10 +66,15 @@ export class AccountService {
         if (!current && !options.create) throw notFound(customer);
         const draft = new AccountDraft(current ?? emptyAccount(customer));
         settle(draft, now);
-        const result = await options.decide(draft, { now, applied: context.applied, archived: context.archived });
+        const entries = async (opKeys: string[]): Promise<LedgerEntry[]> => [
+          ...draft.entries.filter((e) => opKeys.includes(e.opKey)),
+          ...(await context.entries(opKeys)),
+        ];
+        const result = await options.decide(draft, { now, applied: context.applied, archived: context.archived, entries });
         const decided = { result, state: draft.state, entries: draft.entries };
         if (!draft.changed) return { result: decided, change: null };
-        return { result: decided, change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, now), archive: [] } };
+        const signals = recordSignals({ policy: this.signals, before: current ?? emptyAccount(customer), after: draft.state, entries: draft.entries, now });
+        return { result: decided, change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, now), archive: [], signals } };
       },
     });
     // Counted here and only here: the one place an effect becomes true, whoever retried on the way.

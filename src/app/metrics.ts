@@ -32,7 +32,11 @@ export interface Metrics {
   debitRequested(outcome: DebitOutcome): void;
   sweepFinished(run: { ok: boolean; seconds: number; asOf: Date }): void;
   webhookAnswered(answer: { outcome: WebhookAnswer; seconds: number }): void;
+  /** One attempt to deliver a signal to the app: delivered, failed and to be retried, or failed for good (dead). */
+  signalAttempted(attempt: { type: string; outcome: SignalOutcome }): void;
 }
+
+export type SignalOutcome = 'delivered' | 'retried' | 'dead';
 
 export const noMetrics: Metrics = {
   eventHandled: () => undefined,
@@ -40,6 +44,7 @@ export const noMetrics: Metrics = {
   debitRequested: () => undefined,
   sweepFinished: () => undefined,
   webhookAnswered: () => undefined,
+  signalAttempted: () => undefined,
 };
 
 function revocationCause(entry: LedgerEntry): string {

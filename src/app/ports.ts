@@ -1,5 +1,6 @@
 import type { AccountState, LedgerEntry } from '../domain/account';
 import type { ArchiveQuery, ArchivedRecord } from '../domain/archive';
+import type { Signal } from '../domain/signals';
 
 /** An account as a reader sees it: its stored state and the ledger's newest entries. */
 export interface AccountRecord {
@@ -18,6 +19,8 @@ export interface AccountChange {
   /** When the sweep must next look at this account (a slot start, an expiry); null: never by itself. */
   nextDueAt: Date | null;
   archive: ArchivedRecord[];
+  /** Signals to the app this change causes (src/domain/signals.ts): written in the same update, so never lost. */
+  signals: Signal[];
 }
 
 export interface AccountDecision<T> {
@@ -31,6 +34,12 @@ export interface DecideContext {
   applied: LedgerEntry | null;
   /** Archived records of this account (src/domain/archive.ts); rarely asked. */
   archived(queries: ArchiveQuery[]): Promise<ArchivedRecord[]>;
+  /**
+   * The entries of these effect keys the account already has, decided in this write or committed (the
+   * outbox, else the ledger collection: asked only when the outbox lacks one). For effects found lazily,
+   * such as the outcome of a hold that has left the account.
+   */
+  entries(opKeys: string[]): Promise<LedgerEntry[]>;
 }
 
 export type Decide<T> = (current: AccountState | null, context: DecideContext) => Promise<AccountDecision<T>> | AccountDecision<T>;
@@ -65,6 +74,8 @@ export interface AccountStore {
   listCustomers(after: string | null, limit: number): Promise<string[]>;
   /** Every archived record of an account, for reconcile's view of its whole history. */
   archivedRecords(customer: string): Promise<ArchivedRecord[]>;
+  /** Told after each write that recorded signals, so a dispatcher in this process delivers them without waiting to poll. */
+  onSignalsRecorded(listener: () => void): void;
 }
 
 export interface LedgerPage {
@@ -108,3 +119,43 @@ export interface EventStore {
 export interface Ping {
   ping(): Promise<boolean>;
 }
+
+/** A signal on its way to the app, as the dispatcher and the admin CLI see it. */
+export interface QueuedSignal {
+  id: string;
+  customer: string;
+  n: number;
+  type: string;
+  createdAt: Date;
+  body: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  queuedAt: Date;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
+
+/**
+ * Where signals wait for delivery (src/store/README.md). Safe with several dispatchers at once: a signal
+ * is delivered only by the holder of its lease, and only once every earlier signal of its customer is done.
+ */
+export interface SignalQueue {
+  /** Moves signals recorded with account changes into the queue, in order per customer; how many accounts it emptied. */
+  collect(now: Date, limit: number): Promise<number>;
+  /** Pending signals due at `now`, each the first still pending of its customer, and not leased. */
+  due(now: Date, limit: number): Promise<QueuedSignal[]>;
+  /** Takes the signal for `owner` until `until`, unless another dispatcher holds it or it is no longer pending. */
+  lease(id: string, owner: string, until: Date, now: Date): Promise<boolean>;
+  /** Records an attempt's outcome, if `owner` still holds the lease; a retry also holds back the customer's later signals. */
+  finish(signal: QueuedSignal, owner: string, outcome: SignalAttemptOutcome): Promise<boolean>;
+  /** Dead signals, and pending ones that have failed at least once, oldest first. */
+  failed(limit: number): Promise<QueuedSignal[]>;
+  /** Makes a dead or waiting signal due now, with 3 more days of retries; null when there is no such signal. */
+  retry(id: string, now: Date): Promise<QueuedSignal | null>;
+}
+
+export type SignalAttemptOutcome =
+  | { status: 'delivered'; attempts: number; deliveredAt: Date }
+  | { status: 'pending'; attempts: number; nextAttemptAt: Date; lastError: string }
+  | { status: 'dead'; attempts: number; lastError: string };

@@ -2,6 +2,8 @@ import { compact } from '../domain/archive';
 import { AccountDraft } from '../domain/draft';
 import { nextDueAt, settle } from '../domain/settle';
 import type { AccountState, Bucket, LedgerEntry } from '../domain/account';
+import { recordSignals, signalsOff } from '../domain/signals';
+import type { SignalPolicy } from '../domain/signals';
 import { noMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import type { AccountDecision, AccountStore } from './ports';
@@ -17,6 +19,8 @@ export interface RunDueResult {
 export interface RunDueDeps {
   store: AccountStore;
   metrics?: Metrics;
+  /** What the sweep's grants and expiries signal to the app (none by default). */
+  signals?: SignalPolicy;
   /** Told about each account that failed, so the caller can log it; the sweep goes on past it. */
   onAccountFailed?: (failure: { customer: string; error: unknown }) => void;
 }
@@ -34,16 +38,17 @@ interface Swept {
  * Settles one due account to `asOf` and moves its settled history to the archive. Always writes: the
  * account was due, so at least its next due date moves on.
  */
-export function sweepDecision(asOf: Date) {
+export function sweepDecision(asOf: Date, policy: SignalPolicy = signalsOff) {
   return (current: AccountState | null): AccountDecision<Swept> => {
     if (!current) throw new Error('a due account vanished');
     const draft = new AccountDraft(current);
     settle(draft, asOf);
     const buckets = [...draft.state.buckets];
     const archive = compact(draft, asOf);
+    const signals = recordSignals({ policy, before: current, after: draft.state, entries: draft.entries, now: asOf });
     return {
       result: { entries: draft.entries, buckets },
-      change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, asOf), archive },
+      change: { state: draft.state, entries: draft.entries, nextDueAt: nextDueAt(draft.state, asOf), archive, signals },
     };
   };
 }
@@ -73,7 +78,7 @@ async function sweepDue(deps: RunDueDeps, metrics: Metrics, asOf: Date): Promise
   await deps.store.changeAllDue<Swept>({
     asOf,
     batchSize: SWEEP_BATCH,
-    decide: sweepDecision(asOf),
+    decide: sweepDecision(asOf, deps.signals),
     onOutcome: (outcome) => {
       if (!outcome.ok) {
         result.failed += 1;

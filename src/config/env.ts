@@ -24,6 +24,8 @@ export interface AppConfig {
   webhookToleranceSeconds: number;
   testClock: boolean;
   logLevel: LogLevel;
+  /** Signals to the app (SPEC §10): where they go, and the secrets they are signed with (several while rotating). */
+  appWebhook: { url: string; secrets: string[] } | null;
   /** Base URL of minted billing-page links, without a trailing slash. */
   publicUrl: string;
   billingPage: BillingPageSettings;
@@ -137,6 +139,8 @@ const envSchema = z.object({
   BILLING_BRAND_NAME: variable(z.string().max(60, rule('at most 60 characters')).optional()),
   BILLING_ACCENT: variable(cssColour().optional()),
   BILLING_FRAME_ANCESTORS: variable(frameAncestors().default([])),
+  APP_WEBHOOK_URL: variable(z.url({ protocol: /^https?$/, ...rule('an http(s) URL') }).optional()),
+  APP_WEBHOOK_SECRET: variable(commaList('one or more signing secrets').optional()),
 });
 
 /** Every variable the service reads (and `.env.example` lists). */
@@ -156,6 +160,7 @@ const ECHOABLE = new Set([
   'BILLING_BRAND_NAME',
   'BILLING_ACCENT',
   'BILLING_FRAME_ANCESTORS',
+  'APP_WEBHOOK_URL',
 ]);
 
 function schemaError(env: Record<string, string | undefined>, error: z.ZodError): ConfigError {
@@ -187,6 +192,11 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError('TEST_CLOCK', 'TEST_CLOCK=1 is refused when NODE_ENV=production');
   }
 
+  if ((vars.APP_WEBHOOK_URL === undefined) !== (vars.APP_WEBHOOK_SECRET === undefined)) {
+    const missing = vars.APP_WEBHOOK_URL === undefined ? 'APP_WEBHOOK_URL' : 'APP_WEBHOOK_SECRET';
+    throw new ConfigError(missing, `${missing} is required when ${missing === 'APP_WEBHOOK_URL' ? 'APP_WEBHOOK_SECRET' : 'APP_WEBHOOK_URL'} is set: signals are sent signed, or not at all`);
+  }
+
   return {
     port: vars.PORT,
     nodeEnv: vars.NODE_ENV,
@@ -207,5 +217,6 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       accent: vars.BILLING_ACCENT ?? null,
       frameAncestors: vars.BILLING_FRAME_ANCESTORS,
     },
+    appWebhook: vars.APP_WEBHOOK_URL && vars.APP_WEBHOOK_SECRET ? { url: vars.APP_WEBHOOK_URL, secrets: vars.APP_WEBHOOK_SECRET } : null,
   };
 }

@@ -140,6 +140,28 @@ export interface ArchiveMarks {
   subscriptions: number;
 }
 
+export type HoldStatus = 'held' | 'captured' | 'released' | 'expired';
+
+/**
+ * Credits reserved for a job whose cost is known at its end (SPEC §9, src/domain/holds.ts). The
+ * reservations stay in their buckets (a bucket's `remaining` includes them) but no debit or other hold
+ * can spend them; capture, release and expiry are transitions of `status`, each made once.
+ */
+export interface Hold {
+  /** Derived from the customer and the idempotency key, so deciding the creation again names the same hold. */
+  id: string;
+  idempotencyKey: string;
+  amount: number;
+  /** Where the credits are reserved, in spending order at creation: a capture takes from these, in this order. */
+  reservations: Allocation[];
+  createdAt: Date;
+  expiresAt: Date;
+  status: HoldStatus;
+  /** When it stopped being held (captured, released or expired); null while held. */
+  settledAt: Date | null;
+  captured: number;
+}
+
 export interface AccountState {
   customer: string;
   externalId: string | null;
@@ -153,9 +175,14 @@ export interface AccountState {
   topups: TopupRecord[];
   payments: PaymentRecord[];
   archived: ArchiveMarks;
+  /** Holds still held, and settled ones until the sweep compacts them away (src/domain/archive.ts). */
+  holds: Hold[];
+  /** Number of the last signal decided for this account (src/domain/signals.ts): signal ids count on from it. */
+  signalSeq: number;
 }
 
-export type LedgerEntryType = 'grant' | 'raise' | 'debit' | 'expire' | 'revoke' | 'restore' | 'adjust';
+/** `hold` and `release` move no credits (amount 0): they record a reservation and its end, so the ledger tells a job's story. */
+export type LedgerEntryType = 'grant' | 'raise' | 'debit' | 'expire' | 'revoke' | 'restore' | 'adjust' | 'hold' | 'release';
 
 export interface Allocation {
   bucket: string;
@@ -182,6 +209,8 @@ export interface LedgerEntry {
   requestHash: string | null;
   reason: string | null;
   metadata: Record<string, string> | null;
+  /** For a `hold` entry: when the hold expires, so its first answer can be given again once the hold left the account. */
+  until?: Date;
 }
 
 export function emptyAccount(customer: string): AccountState {
@@ -197,7 +226,24 @@ export function emptyAccount(customer: string): AccountState {
     topups: [],
     payments: [],
     archived: { termsThrough: null, topups: 0, subscriptions: 0 },
+    holds: [],
+    signalSeq: 0,
   };
+}
+
+/** Credits of each bucket reserved by holds still held: not spendable, and kept past the bucket's expiry. */
+export function heldByBucket(state: AccountState): Map<string, number> {
+  const held = new Map<string, number>();
+  for (const hold of state.holds) {
+    if (hold.status !== 'held') continue;
+    for (const r of hold.reservations) held.set(r.bucket, (held.get(r.bucket) ?? 0) + r.amount);
+  }
+  return held;
+}
+
+/** Credits reserved by holds still held, over all buckets. */
+export function heldCredits(state: AccountState): number {
+  return state.holds.reduce((sum, h) => sum + (h.status === 'held' ? h.amount : 0), 0);
 }
 
 export function cloneAccount(state: AccountState): AccountState {

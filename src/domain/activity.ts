@@ -1,4 +1,4 @@
-import type { LedgerEntry } from './account';
+import type { LedgerEntry, LedgerEntryType } from './account';
 import { topupBucketId } from './topups';
 import type { SubscriptionView } from './view';
 
@@ -34,7 +34,14 @@ function grantKind(entry: LedgerEntry, trial: { start: Date; end: Date } | null)
   return 'monthly';
 }
 
-function kindOf(entry: LedgerEntry, trial: { start: Date; end: Date } | null): ActivityKind {
+/** Entries that move credits: a hold and its release (0 credits each) are a job's bookkeeping; its capture is the "Used". */
+type MovingEntry = LedgerEntry & { type: Exclude<LedgerEntryType, 'hold' | 'release'> };
+
+function movesCredits(entry: LedgerEntry): entry is MovingEntry {
+  return entry.type !== 'hold' && entry.type !== 'release';
+}
+
+function kindOf(entry: MovingEntry, trial: { start: Date; end: Date } | null): ActivityKind {
   switch (entry.type) {
     case 'grant':
       return grantKind(entry, trial);
@@ -62,7 +69,7 @@ export function describeActivity(entries: LedgerEntry[], subscription: Subscript
     subscription?.status === 'trialing' && subscription.termStart && subscription.termEnd
       ? { start: subscription.termStart, end: subscription.termEnd }
       : null;
-  return entries.map((entry) => ({
+  return entries.filter(movesCredits).map((entry) => ({
     id: entry.id,
     kind: kindOf(entry, trial),
     amount: entry.amount,

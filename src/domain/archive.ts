@@ -1,3 +1,4 @@
+import { heldByBucket } from './account';
 import type { AccountState, Bucket, PaymentRecord, PlanChange, SubscriptionState, Term, TopupRecord } from './account';
 import type { CreditCommand } from './commands';
 import { AccountDraft } from './draft';
@@ -19,7 +20,10 @@ import { currentSubscription } from './view';
  * - a top-up, with its bucket and payment record, once the bucket is expired or spent and no dispute is open;
  * - a subscription that has ended, is not the one the customer sees, and has no term left.
  *
- * - a plan change that no term left in the account contains, once a year has passed (its term is archived).
+ * - a plan change that no term left in the account contains, once a year has passed (its term is archived);
+ * - a hold once captured, released or expired: dropped, since the ledger keeps its `hold`, `debit` or
+ *   `release` entries, by which a late retry of its capture or release is still answered.
+ * A bucket a hold still reserves credits in stays, expired or not, until the hold ends.
  *
  * Coming back: an event about an archived record (a refund of an old top-up, a late subscription
  * snapshot) restores it before it is applied; a paid term found in the archive was applied long ago, and
@@ -72,13 +76,16 @@ function changesInside(changes: PlanChange[], term: Term): PlanChange[] {
 export function compact(draft: AccountDraft, now: Date): ArchivedRecord[] {
   const state = draft.state;
   const moved: ArchivedRecord[] = [];
+  const holdsBefore = state.holds.length;
+  state.holds = state.holds.filter((h) => h.status === 'held');
+  const held = heldByBucket(state);
   const openDispute = (paymentIntent: string | null): boolean =>
     paymentIntent !== null && state.payments.some((p) => p.paymentIntent === paymentIntent && p.disputes.some((d) => d.status === 'open'));
 
   for (const topup of [...state.topups]) {
     const bucket = state.buckets.find((b) => b.id === topup.bucket) ?? null;
     const spent = bucket === null || bucket.expired || bucket.remaining === 0;
-    if (!spent || openDispute(topup.paymentIntent)) continue;
+    if (!spent || openDispute(topup.paymentIntent) || (bucket && held.has(bucket.id))) continue;
     const payment = topup.paymentIntent ? (state.payments.find((p) => p.paymentIntent === topup.paymentIntent) ?? null) : null;
     moved.push({ kind: 'topup', key: archiveKey.topup(topup.session), topup, bucket, payment });
     state.topups = state.topups.filter((t) => t !== topup);
@@ -89,8 +96,8 @@ export function compact(draft: AccountDraft, now: Date): ArchivedRecord[] {
 
   const topupBuckets = new Set(state.topups.map((t) => t.bucket));
   const before = state.buckets.length;
-  state.buckets = state.buckets.filter((b) => topupBuckets.has(b.id) || !isSettledBucket(b));
-  const dropped = state.buckets.length < before;
+  state.buckets = state.buckets.filter((b) => topupBuckets.has(b.id) || held.has(b.id) || !isSettledBucket(b));
+  const dropped = state.buckets.length < before || state.holds.length < holdsBefore;
 
   const shown = currentSubscription(state);
   const live = new Set(state.buckets.map((b) => b.id));

@@ -128,13 +128,14 @@ function waysOut(balance: BalanceView, catalog: Catalog, plan: Plan | null): Way
 export function customerView(balance: BalanceView, catalog: Catalog, now: Date): CustomerView {
   const plan = planOf(catalog, balance.subscription);
   const month = monthCredits(balance);
+  // Credits a running job holds are the customer's but not spendable now: the page counts what is available.
   const low = isRunningLow({
-    available: balance.balance,
+    available: balance.available,
     monthlyAllotment: month?.granted ?? plan?.monthlyCredits ?? null,
     rule: lowBalanceRule(catalog),
   });
   return {
-    available: balance.balance,
+    available: balance.available,
     month,
     topups: balance.buckets
       .filter((b) => b.source === 'topup' && b.remaining > 0)

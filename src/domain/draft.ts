@@ -1,4 +1,4 @@
-import { cloneAccount } from './account';
+import { cloneAccount, heldByBucket } from './account';
 import type { AccountState, Allocation, Bucket, LedgerEntry, LedgerEntryType } from './account';
 
 export interface EntryInput {
@@ -12,6 +12,7 @@ export interface EntryInput {
   requestHash?: string | null;
   reason?: string | null;
   metadata?: Record<string, string> | null;
+  until?: Date;
 }
 
 /**
@@ -60,6 +61,7 @@ export class AccountDraft {
       requestHash: input.requestHash ?? null,
       reason: input.reason ?? null,
       metadata: input.metadata ?? null,
+      ...(input.until ? { until: input.until } : {}),
     };
     this.entries.push(entry);
     return entry;
@@ -83,10 +85,14 @@ export class AccountDraft {
     });
   }
 
-  /** Forfeits what is left in a bucket at its end (no rollover); the entry says how many. */
+  /**
+   * Forfeits what is left in a bucket at its end (no rollover); the entry says how many. Credits a hold
+   * reserved stay: the job started with them, so its capture still takes them (src/domain/holds.ts).
+   */
   expire(bucket: Bucket, at: Date): LedgerEntry {
-    const forfeited = bucket.remaining;
-    bucket.remaining = 0;
+    const kept = heldByBucket(this.state).get(bucket.id) ?? 0;
+    const forfeited = bucket.remaining - kept;
+    bucket.remaining = kept;
     bucket.expired = true;
     return this.record({
       type: 'expire',

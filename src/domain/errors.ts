@@ -15,7 +15,12 @@ export type DomainErrorCode =
   | 'clock_disabled'
   | 'invalid_signature'
   /** A signed webhook body that is not a Stripe event with a string id and type: nothing is stored. */
-  | 'invalid_event';
+  | 'invalid_event'
+  /** Holds (SPEC §9): no such hold for this customer, or one that already ended otherwise. */
+  | 'hold_not_found'
+  | 'hold_expired'
+  | 'hold_captured'
+  | 'hold_released';
 
 export class DomainError extends Error {
   constructor(

@@ -1,3 +1,4 @@
+import { heldByBucket } from './account';
 import type { AccountState, LedgerEntry } from './account';
 
 /**
@@ -12,8 +13,10 @@ export type BreachKind =
   | 'bucket_sum'
   /** 2: a bucket holds less than nothing or more than it was granted. */
   | 'bucket_out_of_range'
-  /** 2: an expired bucket still holds credits (they were forfeited, so nothing may remain). */
+  /** 2: an expired bucket holds other than what holds still reserve in it (the rest was forfeited). */
   | 'expired_bucket_not_empty'
+  /** 2: holds reserve more of a bucket than it holds, or a hold's reservations do not add up to its amount. */
+  | 'held_out_of_range'
   /** 3: sequence numbers missing, repeated or beyond the account's `seq`. */
   | 'sequence_gap'
   /** 3: an entry's balanceAfter is not the previous balanceAfter plus its amount. */
@@ -48,10 +51,19 @@ function ledgerSum(state: AccountState, entries: LedgerEntry[]): Breach[] {
   return [{ kind: 'ledger_sum', object: state.customer, detail: `ledger entries sum to ${sum} but the balance is ${state.balance}` }];
 }
 
+/**
+ * The balance is what the buckets hold: the unexpired ones, and the credits an expired bucket keeps for
+ * the holds that reserved them (a capture still takes those; a release forfeits them).
+ */
 function bucketSums(state: AccountState): Breach[] {
   const breaches: Breach[] = [];
+  const reserved = heldByBucket(state);
   let held = 0;
   for (const bucket of state.buckets) {
+    const heldHere = reserved.get(bucket.id) ?? 0;
+    if (heldHere > bucket.remaining) {
+      breaches.push({ kind: 'held_out_of_range', object: bucket.id, detail: `holds reserve ${heldHere} but the bucket holds ${bucket.remaining}` });
+    }
     if (bucket.remaining < 0 || bucket.remaining > bucket.granted) {
       breaches.push({
         kind: 'bucket_out_of_range',
@@ -59,13 +71,21 @@ function bucketSums(state: AccountState): Breach[] {
         detail: `bucket holds ${bucket.remaining} of ${bucket.granted} granted (must be 0…${bucket.granted})`,
       });
     }
-    if (bucket.expired && bucket.remaining !== 0) {
-      breaches.push({ kind: 'expired_bucket_not_empty', object: bucket.id, detail: `expired bucket still holds ${bucket.remaining}` });
+    if (bucket.expired && bucket.remaining !== heldHere) {
+      breaches.push({ kind: 'expired_bucket_not_empty', object: bucket.id, detail: `expired bucket holds ${bucket.remaining} but holds reserve ${heldHere} of it` });
     }
-    if (!bucket.expired) held += bucket.remaining;
+    held += bucket.remaining;
+  }
+  for (const hold of state.holds) {
+    const total = hold.reservations.reduce((sum, r) => sum + r.amount, 0);
+    const missing = hold.status === 'held' ? hold.reservations.filter((r) => !state.buckets.some((b) => b.id === r.bucket)) : [];
+    if (total !== hold.amount || missing.length > 0) {
+      const why = missing.length > 0 ? `reserves credits in missing bucket(s) ${missing.map((r) => r.bucket).join(', ')}` : `reservations add up to ${total}, not ${hold.amount}`;
+      breaches.push({ kind: 'held_out_of_range', object: hold.id, detail: why });
+    }
   }
   if (held !== state.balance) {
-    breaches.push({ kind: 'bucket_sum', object: state.customer, detail: `unexpired buckets hold ${held} but the balance is ${state.balance}` });
+    breaches.push({ kind: 'bucket_sum', object: state.customer, detail: `buckets hold ${held} but the balance is ${state.balance}` });
   }
   return breaches;
 }

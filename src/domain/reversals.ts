@@ -1,3 +1,4 @@
+import { heldByBucket } from './account';
 import type { Bucket, ChargeFact, DisputeStatus, PaymentRecord, TopupRecord } from './account';
 import type { AccountDraft } from './draft';
 
@@ -98,9 +99,13 @@ interface Reversal {
   at: Date;
 }
 
-/** Takes up to `wanted` credits back; never below zero, and nothing from an expired bucket. */
-function takeBack(bucket: Bucket, wanted: number): number {
-  const taken = bucket.expired ? 0 : Math.min(wanted, bucket.remaining);
+/**
+ * Takes up to `wanted` credits back; never below zero, nothing from an expired bucket, and nothing a hold
+ * reserved (a job is running on those: like spent credits, they become the shortfall).
+ */
+function takeBack(draft: AccountDraft, bucket: Bucket, wanted: number): number {
+  const free = bucket.remaining - (heldByBucket(draft.state).get(bucket.id) ?? 0);
+  const taken = bucket.expired ? 0 : Math.min(wanted, free);
   bucket.remaining -= taken;
   return taken;
 }
@@ -109,7 +114,7 @@ function applyRefunds(draft: AccountDraft, { topup, bucket, payment, at }: Rever
   const target = refundTarget(topup.credits, payment.charges);
   if (target <= topup.refundClaimed) return;
   const wanted = target - topup.refundClaimed;
-  const taken = takeBack(bucket, wanted);
+  const taken = takeBack(draft, bucket, wanted);
   topup.refundClaimed = target;
   topup.refundShortfall += wanted - taken;
   draft.touch();
@@ -123,7 +128,7 @@ function applyDisputes(draft: AccountDraft, { topup, bucket, payment, at }: Reve
     let effect = topup.disputes.find((d) => d.dispute === dispute.id);
     if (!effect) {
       // A dispute claws back what is left; what was spent (or refunded) it cannot, and that is the shortfall.
-      const revoked = takeBack(bucket, bucket.remaining);
+      const revoked = takeBack(draft, bucket, bucket.remaining);
       effect = { dispute: dispute.id, revoked, shortfall: Math.max(0, topup.credits - topup.refundClaimed - revoked), restored: false };
       topup.disputes.push(effect);
       draft.touch();

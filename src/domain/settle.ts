@@ -1,5 +1,6 @@
 import type { AccountState, Bucket, Term } from './account';
 import type { AccountDraft } from './draft';
+import { expiredHolds, releaseHold } from './holds';
 import { raiseSlotEntitlement, raisesOfSlot, slotCreditsAtStart } from './planChanges';
 import { slotsOfTerm } from './slots';
 import type { Slot } from './slots';
@@ -41,7 +42,12 @@ interface DueRaise {
   bucketId: string;
   level: number;
 }
-type DueStep = DueGrant | DueExpiry | DueRaise;
+interface DueHoldExpiry {
+  kind: 'release';
+  at: Date;
+  holdId: string;
+}
+type DueStep = DueGrant | DueExpiry | DueRaise | DueHoldExpiry;
 
 function laterOf(a: Date, b: Date): Date {
   return a.getTime() >= b.getTime() ? a : b;
@@ -100,12 +106,18 @@ export function settle(draft: AccountDraft, now: Date): void {
   for (const bucket of draft.state.buckets) {
     if (isDueToExpire(bucket, now)) steps.push({ kind: 'expire', at: bucket.expiresAt, bucketId: bucket.id });
   }
-  // At one instant the old slot ends before the new one begins, and a slot is granted before it is raised.
-  const rank = (step: DueStep): number => (step.kind === 'expire' ? 0 : step.kind === 'grant' ? 1 : 2);
+  for (const hold of expiredHolds(draft.state.holds, now)) steps.push({ kind: 'release', at: hold.expiresAt, holdId: hold.id });
+  // At one instant a hold ending returns its credits before a bucket ending forfeits them, the old slot
+  // ends before the new one begins, and a slot is granted before it is raised.
+  const RANK = { release: 0, expire: 1, grant: 2, raise: 3 } as const;
+  const rank = (step: DueStep): number => RANK[step.kind];
   steps.sort((a, b) => a.at.getTime() - b.at.getTime() || rank(a) - rank(b));
   for (const step of steps) {
     if (step.kind === 'grant') grantSlot(draft, step);
-    else if (step.kind === 'raise') {
+    else if (step.kind === 'release') {
+      const hold = draft.state.holds.find((h) => h.id === step.holdId);
+      if (hold) releaseHold(draft, hold, step.at, 'expired');
+    } else if (step.kind === 'raise') {
       const bucket = draft.bucket(step.bucketId);
       if (bucket) raiseSlotEntitlement(draft, bucket, step.level, step.at);
     } else {
@@ -128,7 +140,10 @@ function grantSlot(draft: AccountDraft, step: DueGrant): void {
   });
 }
 
-/** The next instant at which settling would change something: a slot start or a bucket expiry. */
+/**
+ * The next instant at which the sweep has work on this account: a slot start, a bucket or hold expiry,
+ * or, as soon as it runs, a settled hold to compact away (src/domain/archive.ts).
+ */
 export function nextDueAt(state: AccountState, now: Date): Date | null {
   let next: number | null = null;
   const consider = (t: number): void => {
@@ -136,6 +151,10 @@ export function nextDueAt(state: AccountState, now: Date): Date | null {
   };
   for (const bucket of state.buckets) {
     if (!bucket.expired && bucket.expiresAt) consider(bucket.expiresAt.getTime());
+  }
+  for (const hold of state.holds) {
+    if (hold.status === 'held') consider(hold.expiresAt.getTime());
+    else if (hold.settledAt && (next === null || hold.settledAt.getTime() < next)) next = hold.settledAt.getTime();
   }
   for (const term of state.terms) {
     const upcoming = slotsOfTerm(term).find((s) => s.start.getTime() > now.getTime());

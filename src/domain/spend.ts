@@ -1,3 +1,4 @@
+import { heldByBucket } from './account';
 import type { AccountState, Allocation, Bucket, LedgerEntry } from './account';
 import type { AccountDraft } from './draft';
 import { DomainError } from './errors';
@@ -6,6 +7,11 @@ import { DomainError } from './errors';
 export function isSpendable(bucket: Bucket, now: Date): boolean {
   if (bucket.expired || bucket.remaining <= 0) return false;
   return bucket.expiresAt === null || bucket.expiresAt.getTime() > now.getTime();
+}
+
+/** A bucket's credits that no hold reserves. */
+export function freeCredits(bucket: Bucket, held: ReadonlyMap<string, number>): number {
+  return bucket.remaining - (held.get(bucket.id) ?? 0);
 }
 
 /** Spending order: soonest expiry first (never-expiring last), then oldest grant first. */
@@ -18,12 +24,41 @@ export function compareSpendingOrder(a: Bucket, b: Bucket): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Buckets with credits a debit or a new hold may take, in spending order. */
 export function spendableBuckets(state: AccountState, now: Date): Bucket[] {
-  return state.buckets.filter((b) => isSpendable(b, now)).sort(compareSpendingOrder);
+  const held = heldByBucket(state);
+  return state.buckets.filter((b) => isSpendable(b, now) && freeCredits(b, held) > 0).sort(compareSpendingOrder);
 }
 
+/** What a debit or a new hold could take now: the balance less what holds reserve. */
 export function availableCredits(state: AccountState, now: Date): number {
-  return spendableBuckets(state, now).reduce((sum, b) => sum + b.remaining, 0);
+  const held = heldByBucket(state);
+  return spendableBuckets(state, now).reduce((sum, b) => sum + freeCredits(b, held), 0);
+}
+
+/**
+ * Chooses `amount` free credits in spending order without taking them, all or nothing
+ * (insufficient_credits): what a debit takes and what a hold reserves are chosen alike.
+ */
+export function chooseInSpendingOrder(state: AccountState, amount: number, at: Date): Allocation[] {
+  const held = heldByBucket(state);
+  const buckets = spendableBuckets(state, at);
+  const available = buckets.reduce((sum, b) => sum + freeCredits(b, held), 0);
+  if (available < amount) {
+    throw new DomainError('insufficient_credits', `Balance ${available} is less than the ${amount} requested.`, {
+      balance: available,
+      requested: amount,
+    });
+  }
+  const allocations: Allocation[] = [];
+  let left = amount;
+  for (const bucket of buckets) {
+    if (left === 0) break;
+    const take = Math.min(freeCredits(bucket, held), left);
+    left -= take;
+    allocations.push({ bucket: bucket.id, amount: take });
+  }
+  return allocations;
 }
 
 export interface DebitRequest {
@@ -45,22 +80,10 @@ export function debitOpKey(idempotencyKey: string): string {
  * negative adjustments both spend through here, so they can never disagree on order or on what is available.
  */
 export function takeInSpendingOrder(draft: AccountDraft, amount: number, at: Date): Allocation[] {
-  const buckets = spendableBuckets(draft.state, at);
-  const available = buckets.reduce((sum, b) => sum + b.remaining, 0);
-  if (available < amount) {
-    throw new DomainError('insufficient_credits', `Balance ${available} is less than the ${amount} requested.`, {
-      balance: available,
-      requested: amount,
-    });
-  }
-  const allocations: Allocation[] = [];
-  let left = amount;
-  for (const bucket of buckets) {
-    if (left === 0) break;
-    const take = Math.min(bucket.remaining, left);
-    bucket.remaining -= take;
-    left -= take;
-    allocations.push({ bucket: bucket.id, amount: take });
+  const allocations = chooseInSpendingOrder(draft.state, amount, at);
+  for (const { bucket, amount: take } of allocations) {
+    const found = draft.bucket(bucket);
+    if (found) found.remaining -= take;
   }
   return allocations;
 }

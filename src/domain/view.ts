@@ -1,3 +1,4 @@
+import { heldByBucket, heldCredits } from './account';
 import type { AccountState, Bucket, BucketSource, SubscriptionState, Term } from './account';
 import { slotCreditsAtStart } from './planChanges';
 import { slotIsIssued } from './settle';
@@ -26,7 +27,12 @@ export interface SubscriptionView {
 
 export interface BalanceView {
   customer: string;
+  /** Every credit the customer owns now, held ones included: `available + held`. */
   balance: number;
+  /** What a debit or a new hold can take now. */
+  available: number;
+  /** Reserved by holds still held (SPEC §9). */
+  held: number;
   buckets: BucketView[];
   subscription: SubscriptionView | null;
   nextGrant: { at: Date; credits: number } | null;
@@ -46,8 +52,9 @@ function latestTerm(state: AccountState, subscriptionId: string): Term | undefin
     .sort((a, b) => b.start.getTime() - a.start.getTime())[0];
 }
 
-function isShown(bucket: Bucket, now: Date): boolean {
-  if (bucket.expired) return false;
+/** A bucket that expired while a hold reserved some of its credits is shown, holding only those, until the hold ends. */
+function isShown(bucket: Bucket, now: Date, held: ReadonlyMap<string, number>): boolean {
+  if (bucket.expired) return held.has(bucket.id);
   if (bucket.expiresAt === null) return bucket.remaining > 0;
   return bucket.expiresAt.getTime() > now.getTime();
 }
@@ -70,14 +77,34 @@ export function nextGrant(state: AccountState, now: Date): { at: Date; credits: 
   return { at: renewal, credits };
 }
 
-export function balanceView(state: AccountState, now: Date): BalanceView {
+/** The subscription as the app sees it (balance view, `subscription.changed` signals). */
+export function subscriptionView(state: AccountState): SubscriptionView | null {
   const sub = currentSubscription(state);
-  const term = sub ? latestTerm(state, sub.id) : undefined;
+  if (!sub) return null;
+  const term = latestTerm(state, sub.id);
+  return {
+    id: sub.id,
+    plan: sub.plan,
+    price: sub.price,
+    months: sub.months,
+    status: sub.status,
+    termStart: term?.start ?? sub.termStart,
+    termEnd: term?.end ?? sub.termEnd,
+    cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+  };
+}
+
+export function balanceView(state: AccountState, now: Date): BalanceView {
+  const available = availableCredits(state, now);
+  const held = heldCredits(state);
+  const reserved = heldByBucket(state);
   return {
     customer: state.customer,
-    balance: availableCredits(state, now),
+    balance: available + held,
+    available,
+    held,
     buckets: state.buckets
-      .filter((b) => isShown(b, now))
+      .filter((b) => isShown(b, now, reserved))
       .sort(compareSpendingOrder)
       .map((b) => ({
         id: b.id,
@@ -87,18 +114,7 @@ export function balanceView(state: AccountState, now: Date): BalanceView {
         grantedAt: b.grantedAt,
         expiresAt: b.expiresAt,
       })),
-    subscription: sub
-      ? {
-          id: sub.id,
-          plan: sub.plan,
-          price: sub.price,
-          months: sub.months,
-          status: sub.status,
-          termStart: term?.start ?? sub.termStart,
-          termEnd: term?.end ?? sub.termEnd,
-          cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
-        }
-      : null,
+    subscription: subscriptionView(state),
     nextGrant: nextGrant(state, now),
   };
 }

@@ -20,6 +20,10 @@ const STATUS: Record<DomainErrorCode, number> = {
   stripe_error: 502,
   // This deployment has no STRIPE_SECRET_KEY: not the caller's fault, and retrying will not help until it is set.
   stripe_not_configured: 503,
+  hold_not_found: 404,
+  hold_expired: 409,
+  hold_captured: 409,
+  hold_released: 409,
 };
 
 /** The status a domain error is answered with, on the JSON API and on the billing page alike. */

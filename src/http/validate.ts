@@ -15,6 +15,19 @@ export const debitBody = z.strictObject({
   metadata: metadataSchema.optional(),
 });
 
+export const holdBody = z.strictObject({
+  amount: positiveAmount,
+  idempotencyKey: idString,
+  /** SPEC §9: 15 minutes by default, at most 24 hours. */
+  ttlSeconds: z.number().int().min(1).max(24 * 60 * 60).optional(),
+  metadata: metadataSchema.optional(),
+});
+
+export const captureBody = z.strictObject({ amount: positiveAmount.optional() });
+
+/** A release takes no input; an empty object (or no body) is all it accepts. */
+export const releaseBody = z.strictObject({});
+
 export const ledgerQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: idString.optional(),

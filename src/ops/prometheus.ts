@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { creditFlows } from '../app/metrics';
-import type { DebitOutcome, Metrics } from '../app/metrics';
+import type { DebitOutcome, Metrics, SignalOutcome } from '../app/metrics';
+import { SIGNAL_TYPES } from '../domain/signals';
 import type { Bucket, LedgerEntry } from '../domain/account';
 import type { Clock } from '../domain/clock';
 
@@ -73,6 +74,27 @@ export class PrometheusMetrics implements Metrics {
     registers: [this.registry],
   });
 
+  private readonly signals = {
+    delivered: new Counter({
+      name: 'credits_signals_delivered_total',
+      help: 'Signals the app acknowledged (2xx), by type.',
+      labelNames: ['type'] as const,
+      registers: [this.registry],
+    }),
+    retried: new Counter({
+      name: 'credits_signals_retried_total',
+      help: 'Failed attempts to deliver a signal that will be tried again (non-2xx, refused, timed out), by type.',
+      labelNames: ['type'] as const,
+      registers: [this.registry],
+    }),
+    dead: new Counter({
+      name: 'credits_signals_dead_total',
+      help: 'Signals given up on after 3 days of retries, by type (see `npm run admin -- signals --failed`).',
+      labelNames: ['type'] as const,
+      registers: [this.registry],
+    }),
+  } satisfies Record<SignalOutcome, Counter<'type'>>;
+
   constructor(options: { clock: Clock; processMetrics?: boolean }) {
     const { clock } = options;
     const startedAt = clock.now();
@@ -96,6 +118,7 @@ export class PrometheusMetrics implements Metrics {
     // Series that exist from the start, so `increase(...[1h]) > 0` alerts on the first failure too.
     for (const result of ['ok', 'failed']) this.sweeps.inc({ result }, 0);
     for (const outcome of DEBIT_OUTCOMES) this.debits.inc({ outcome }, 0);
+    for (const type of SIGNAL_TYPES) for (const counter of Object.values(this.signals)) counter.inc({ type }, 0);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -126,6 +149,10 @@ export class PrometheusMetrics implements Metrics {
     this.sweepSeconds.observe(run.seconds);
     // A run for an earlier asOf (an admin catching up a past instant) does not make the sweep look fresher.
     if (run.ok && (!this.lastSweepAsOf || run.asOf > this.lastSweepAsOf)) this.lastSweepAsOf = run.asOf;
+  }
+
+  signalAttempted(attempt: Parameters<Metrics['signalAttempted']>[0]): void {
+    this.signals[attempt.outcome].inc({ type: attempt.type });
   }
 
   webhookAnswered(answer: Parameters<Metrics['webhookAnswered']>[0]): void {

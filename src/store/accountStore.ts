@@ -59,6 +59,7 @@ export class MongoAccountStore implements AccountStore {
   private readonly archive: ArchiveStore;
 
   private readonly copying = new Map<string, Promise<void>>();
+  private readonly signalListeners: (() => void)[] = [];
 
   constructor(
     private readonly collections: Collections,
@@ -93,14 +94,15 @@ export class MongoAccountStore implements AccountStore {
         // A change earlier in the group may already have made this one's effect (the same key twice).
         const applied = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? loaded.applied.get(pending.opKey) ?? null);
         try {
-          const { change, deliver } = await pending.decide(state, this.context(customer, applied));
+          const { change, deliver } = await pending.decide(state, this.context(customer, applied, loaded.doc, combined?.entries ?? []));
           answers.push(deliver);
-          if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive] } : change;
+          if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive], signals: [...combined.signals, ...change.signals] } : change;
         } catch (error) {
           answers.push(() => pending.reject(error));
         }
       }
       if (combined === null || (await this.write(loaded.doc, combined))) {
+        if (combined && combined.signals.length > 0) this.signalsRecorded();
         for (const answer of answers) answer();
         return;
       }
@@ -110,8 +112,25 @@ export class MongoAccountStore implements AccountStore {
     for (const pending of group) pending.reject(error);
   }
 
-  private context(customer: string, applied: LedgerEntry | null): DecideContext {
-    return { applied, archived: (queries) => this.archive.find(customer, queries) };
+  private context(customer: string, applied: LedgerEntry | null, doc: AccountDoc | null, decided: LedgerEntry[]): DecideContext {
+    return {
+      applied,
+      archived: (queries) => this.archive.find(customer, queries),
+      entries: (opKeys) => this.findEntries(customer, doc, decided, opKeys),
+    };
+  }
+
+  /** The same order as `load`: what this group decided, the outbox as read, then the ledger collection. */
+  private async findEntries(customer: string, doc: AccountDoc | null, decided: LedgerEntry[], opKeys: string[]): Promise<LedgerEntry[]> {
+    const found = new Map<string, LedgerEntry>();
+    for (const entry of [...decided, ...(doc ? outboxEntries(doc) : [])]) {
+      if (opKeys.includes(entry.opKey) && !found.has(entry.opKey)) found.set(entry.opKey, entry);
+    }
+    const missing = opKeys.filter((k) => !found.has(k));
+    if (missing.length > 0 && doc !== null && doc.flushedSeq > 0) {
+      for (const doc of await this.collections.ledger.find({ customer, opKey: { $in: missing } }).toArray()) found.set(doc.opKey, fromLedgerDoc(doc));
+    }
+    return [...found.values()];
   }
 
   /**
@@ -178,6 +197,14 @@ export class MongoAccountStore implements AccountStore {
     this.copying.set(customer, copy);
   }
 
+  onSignalsRecorded(listener: () => void): void {
+    this.signalListeners.push(listener);
+  }
+
+  private signalsRecorded(): void {
+    for (const listener of this.signalListeners) listener();
+  }
+
   /** Resolves once every background copy started so far has finished (shutdown, tests). */
   async idle(): Promise<void> {
     while (this.copying.size > 0) await Promise.all(this.copying.values());
@@ -223,7 +250,7 @@ export class MongoAccountStore implements AccountStore {
     const writes: { base: AccountDoc; change: AccountChange; result: T; update: AccountUpdate }[] = [];
     for (const base of docs) {
       try {
-        const decision = await decide(stateOf(base), this.context(base._id, null));
+        const decision = await decide(stateOf(base), this.context(base._id, null, base, []));
         if (!decision.change) outcomes.push({ customer: base._id, ok: true, result: decision.result });
         else writes.push({ base, change: decision.change, result: decision.result, update: updateOf(base, decision.change, true) });
       } catch (error) {
@@ -234,6 +261,7 @@ export class MongoAccountStore implements AccountStore {
     await this.archive.put(writes.flatMap((w) => w.change.archive.map((record) => ({ customer: w.base._id, record, fromVersion: w.base.version + 1 }))));
     await this.ledger.copy(writes.flatMap((w) => outboxEntries(w.base)));
     const written = await this.writeMany(writes.map((w) => ({ base: w.base, update: w.update })));
+    if (writes.some((w) => written.has(w.base._id) && w.change.signals.length > 0)) this.signalsRecorded();
     for (const w of writes) {
       if (written.has(w.base._id)) {
         outcomes.push({ customer: w.base._id, ok: true, result: w.result });
@@ -286,7 +314,7 @@ export class MongoAccountStore implements AccountStore {
 
 /** The whole document of a new account. */
 function newAccountDoc(change: AccountChange): AccountDoc {
-  return accountDoc({
+  const doc = accountDoc({
     state: change.state,
     version: 1,
     outbox: change.entries.map(toStoredEntry),
@@ -294,11 +322,12 @@ function newAccountDoc(change: AccountChange): AccountDoc {
     nextDueAt: change.nextDueAt,
     lastWrite: randomUUID(),
   });
+  return change.signals.length > 0 ? { ...doc, signalOutbox: change.signals } : doc;
 }
 
 interface AccountUpdate {
   $set: Partial<AccountDoc> & { lastWrite: string; version: number };
-  $push?: { outbox: { $each: AccountDoc['outbox'] } };
+  $push?: { outbox?: { $each: AccountDoc['outbox'] }; signalOutbox?: { $each: NonNullable<AccountDoc['signalOutbox']> } };
 }
 
 /**
@@ -312,16 +341,20 @@ function updateOf(base: AccountDoc, change: AccountChange, copied: boolean): Acc
     if (!sameValue(base[key], next[key])) Object.assign($set, { [key]: next[key] });
   }
   const added = change.entries.map(toStoredEntry);
+  // Signals are only ever appended here and pulled by the dispatcher once copied, never set whole: a
+  // write decided before a copy cannot put a copied signal back.
+  const signals = change.signals.length > 0 ? { signalOutbox: { $each: change.signals } } : {};
   if (copied) {
     $set.outbox = added;
     $set.flushedSeq = base.outbox.at(-1)?.seq ?? base.flushedSeq;
-    return { $set };
+    return change.signals.length > 0 ? { $set, $push: signals } : { $set };
   }
-  return added.length > 0 ? { $set, $push: { outbox: { $each: added } } } : { $set };
+  if (added.length === 0 && change.signals.length === 0) return { $set };
+  return { $set, $push: { ...(added.length > 0 ? { outbox: { $each: added } } : {}), ...signals } };
 }
 
 type StateField = Exclude<keyof AccountState, 'customer'>;
-const STATE_FIELDS = ['externalId', 'balance', 'seq', 'buckets', 'terms', 'subscriptions', 'planChanges', 'topups', 'payments', 'archived'] as const satisfies readonly StateField[];
+const STATE_FIELDS = ['externalId', 'balance', 'seq', 'buckets', 'terms', 'subscriptions', 'planChanges', 'topups', 'payments', 'archived', 'holds', 'signalSeq'] as const satisfies readonly StateField[];
 /** A state field missing from STATE_FIELDS would silently never be written: this fails to compile instead. */
 export const everyStateFieldWritten: [Exclude<StateField, (typeof STATE_FIELDS)[number]>] extends [never] ? true : false = true;
 

@@ -8,7 +8,8 @@ import { MongoLedgerStore } from './ledgerStore';
 import { openCollections } from './models';
 import type { WrapCollection } from './models';
 import { UnsupportedServerError, unsupportedServerReason } from './serverCheck';
-import type { AccountStore, EventStore, LedgerStore, Ping } from '../app/ports';
+import type { AccountStore, EventStore, LedgerStore, Ping, SignalQueue } from '../app/ports';
+import { MongoSignalQueue } from './signalStore';
 // Billing-page links (SPEC §8): a collection of their own, wired here and nowhere else in this folder.
 import type { BillingSessionStore } from '../app/billingSessions';
 import { MongoBillingSessionStore } from './billingSessions';
@@ -17,6 +18,7 @@ export interface Stores {
   accounts: AccountStore;
   ledger: LedgerStore;
   events: EventStore;
+  signals: SignalQueue;
   health: Ping;
   billingSessions: BillingSessionStore;
   connection: Connection;
@@ -93,6 +95,7 @@ export async function openStores(uri: string, options: OpenStoresOptions = {}): 
     accounts,
     ledger: new MongoLedgerStore(collections),
     events: new MongoEventStore(collections),
+    signals: new MongoSignalQueue(collections),
     health: { ping: () => pingWithin(connection, PING_TIMEOUT_MS) },
     billingSessions,
     connection,

@@ -18,6 +18,7 @@ export function fromStoredEntry(id: string, stored: StoredLedgerEntry): LedgerEn
     requestHash: stored.requestHash ?? null,
     reason: stored.reason ?? null,
     metadata: stored.metadata === null || stored.metadata === undefined ? null : parseMetadata(stored.metadata),
+    ...(stored.until ? { until: stored.until } : {}),
   };
 }
 
@@ -48,7 +49,7 @@ export function outboxEntries(doc: AccountDoc): LedgerEntry[] {
 }
 
 export function stateOf(doc: AccountDoc): AccountState {
-  const { _id, version: _version, outbox: _outbox, flushedSeq: _flushed, nextDueAt: _due, lastWrite: _write, ...fields } = doc;
+  const { _id, version: _version, outbox: _outbox, flushedSeq: _flushed, nextDueAt: _due, lastWrite: _write, signalOutbox: _signals, ...fields } = doc;
   const empty = emptyAccount(_id);
   return {
     ...empty,

@@ -3,6 +3,7 @@ import type { Connection, mongo } from 'mongoose';
 import type { AccountState, LedgerEntry } from '../domain/account';
 import type { ArchivedRecord } from '../domain/archive';
 import { unavailableAsDomainError } from './unavailable';
+import type { Signal } from '../domain/signals';
 
 /**
  * The collections and their indexes. Mongoose owns the index definitions (created at start-up, never
@@ -30,6 +31,33 @@ export interface AccountDoc extends Omit<AccountState, 'customer'> {
   nextDueAt: Date | null;
   /** A random id of the write that made this version: tells a batch writer which of its conditional updates won. */
   lastWrite: string;
+  /**
+   * Signals recorded with the changes that caused them and not yet copied to the signals collection, in
+   * order (src/store/README.md). Absent on accounts written before signals existed.
+   */
+  signalOutbox?: Signal[];
+}
+
+export type SignalStatus = 'pending' | 'delivered' | 'dead';
+
+/** A signal on its way to the app: the body as recorded, and where its delivery stands. */
+export interface SignalDoc {
+  _id: string;
+  customer: string;
+  n: number;
+  type: Signal['type'];
+  createdAt: Date;
+  body: string;
+  status: SignalStatus;
+  attempts: number;
+  /** When this service first had it in the signals collection (real time): retries end 3 days after. */
+  queuedAt: Date;
+  nextAttemptAt: Date;
+  /** The dispatcher delivering it now; the lease ends at leaseUntil (epoch when none). */
+  leaseOwner: string | null;
+  leaseUntil: Date;
+  lastError: string | null;
+  deliveredAt: Date | null;
 }
 
 export interface ArchiveDoc {
@@ -67,6 +95,8 @@ accountSchema.index({ externalId: 1 });
 // Disputes name a payment, not a customer: the account is found by the payment it holds.
 accountSchema.index({ 'topups.paymentIntent': 1 });
 accountSchema.index({ 'payments.paymentIntent': 1 });
+// The dispatcher finds accounts with signals still to copy: only those have entries in this multikey index.
+accountSchema.index({ 'signalOutbox.n': 1 });
 
 const ledgerSchema = new Schema({ _id: String }, { ...options, collection: 'ledger' });
 // Each effect (grant of a slot, a debit key, an expiry…) can exist once per customer.
@@ -77,6 +107,11 @@ const archiveSchema = new Schema({ _id: String }, { ...options, collection: 'acc
 archiveSchema.index({ customer: 1, key: 1 }, { unique: true });
 archiveSchema.index({ paymentIntent: 1 }, { sparse: true });
 
+const signalSchema = new Schema({ _id: String }, { ...options, collection: 'signals' });
+// Due signals, oldest first; the first pending signal of each customer (delivery is in order per customer).
+signalSchema.index({ status: 1, nextAttemptAt: 1 });
+signalSchema.index({ customer: 1, status: 1, n: 1 });
+
 const eventSchema = new Schema({ _id: String }, { ...options, collection: 'stripe_events' });
 eventSchema.index({ status: 1, created: 1 });
 
@@ -85,6 +120,7 @@ export interface Collections {
   ledger: mongo.Collection<LedgerDoc>;
   archive: mongo.Collection<ArchiveDoc>;
   events: mongo.Collection<EventDoc>;
+  signals: mongo.Collection<SignalDoc>;
 }
 
 /** Lets a test stand between the store and the driver (a crash after a write, a count of round trips). */
@@ -96,6 +132,7 @@ export async function openCollections(connection: Connection, wrap?: WrapCollect
     connection.model('LedgerEntry', ledgerSchema),
     connection.model('ArchivedRecord', archiveSchema),
     connection.model('StripeEvent', eventSchema),
+    connection.model('Signal', signalSchema),
   ];
   await Promise.all(models.map((model) => model.createIndexes()));
   const db: mongo.Db | undefined = connection.db;
@@ -107,5 +144,6 @@ export async function openCollections(connection: Connection, wrap?: WrapCollect
     ledger: unavailableAsDomainError(w('ledger', db.collection<LedgerDoc>('ledger'))),
     archive: unavailableAsDomainError(w('archive', db.collection<ArchiveDoc>('account_archive'))),
     events: unavailableAsDomainError(w('events', db.collection<EventDoc>('stripe_events'))),
+    signals: unavailableAsDomainError(w('signals', db.collection<SignalDoc>('signals'))),
   };
 }

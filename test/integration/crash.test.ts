@@ -114,6 +114,28 @@ function scenarios(): Scenario[] {
       act: async (h) => (await request(h.app).post(`/v1/customers/${a}/debits`).set(asApp).send({ amount: 5, idempotencyKey: 'the-one' })).status,
     },
     {
+      name: 'a hold with a new key that fills the outbox',
+      customers: [a],
+      setup: async (h) => {
+        expect((await deliver(h.app, paid(a, subA))).status).toBe(200);
+        await spend(h, a, FLUSH_AT - 2);
+      },
+      act: async (h) => (await request(h.app).post(`/v1/customers/${a}/holds`).set(asApp).send({ amount: 50, idempotencyKey: 'job-1' })).status,
+    },
+    {
+      name: 'the capture of a hold that fills the outbox',
+      customers: [a],
+      setup: async (h) => {
+        expect((await deliver(h.app, paid(a, subA))).status).toBe(200);
+        await spend(h, a, FLUSH_AT - 3);
+        await request(h.app).post(`/v1/customers/${a}/holds`).set(asApp).send({ amount: 50, idempotencyKey: 'job-1' }).expect(201);
+      },
+      act: async (h) => {
+        const held = await request(h.app).post(`/v1/customers/${a}/holds`).set(asApp).send({ amount: 50, idempotencyKey: 'job-1' });
+        return (await request(h.app).post(`/v1/customers/${a}/holds/${String(held.body.hold?.id)}/capture`).set(asApp).send({ amount: 38 })).status;
+      },
+    },
+    {
       name: 'a sweep step that expires, archives a finished term and grants',
       customers: [a, b, c],
       setup: async (h) => {

@@ -273,6 +273,10 @@ describe('openapi.yaml', () => {
       'clock_disabled',
       'stripe_error',
       'stripe_not_configured',
+      'hold_not_found',
+      'hold_expired',
+      'hold_captured',
+      'hold_released',
     ] as const satisfies readonly DomainErrorCode[];
     const everyCodeListed: [Exclude<DomainErrorCode, (typeof domainCodes)[number]>] extends [never] ? true : false = true;
     expect(everyCodeListed).toBe(true);
@@ -426,6 +430,78 @@ describe('operations', () => {
     await call({ h: trouble, op, params: { customer: other }, body, status: 503 });
     storeMode = 'down';
     await call({ h: trouble, op, params: { customer: other }, body, status: 500 });
+  });
+
+  it('POST /v1/customers/{customer}/holds answers 201, 200 on a retry, and every documented error', async () => {
+    const op = 'POST /v1/customers/{customer}/holds';
+    const { customer } = await subscriber(main);
+    const body = { amount: 50, idempotencyKey: 'job-1', ttlSeconds: 600, metadata: { job: '1' } };
+    const first = await call({ op, params: { customer }, body, status: 201 });
+    expect(first.body.hold).toMatchObject({ amount: 50, status: 'held', expiresAt: '2026-03-10T12:10:00.000Z' });
+    expect((await call({ op, params: { customer }, body, status: 200 })).body).toEqual(first.body);
+    await call({ op, params: { customer }, body: { amount: 5, idempotencyKey: 'job-2' }, status: 201 });
+
+    await call({ op, params: { customer }, body: { amount: 5 }, status: 400, bodyMatchesDocument: false });
+    await call({ op, params: { customer }, body: { amount: 5, idempotencyKey: 'k', ttlSeconds: 86_401 }, status: 400, bodyMatchesDocument: false });
+    await call({ op, params: { customer }, body: { amount: 5, idempotencyKey: 'k', ttlSeconds: 0 }, status: 400, bodyMatchesDocument: false });
+    await call({ op, params: { customer }, body, auth: 'none', status: 401 });
+    await call({ op, params: { customer }, body: { amount: 999_999, idempotencyKey: 'too-much' }, status: 402 });
+    await call({ op, params: { customer: stripeId('cus') }, body, status: 404 });
+    await call({ op, params: { customer }, body: { ...body, amount: 51 }, status: 409 });
+    await call({ op, params: { customer }, body: TOO_LARGE_FOR_V1, status: 413 });
+
+    const other = await marchSubscriber(trouble);
+    storeMode = 'contended';
+    await call({ h: trouble, op, params: { customer: other }, body, status: 503 });
+    storeMode = 'down';
+    await call({ h: trouble, op, params: { customer: other }, body, status: 500 });
+  });
+
+  it('POST /v1/customers/{customer}/holds/{hold}/capture and /release answer the outcome once, again on a retry, and every documented error', async () => {
+    const capture = 'POST /v1/customers/{customer}/holds/{hold}/capture';
+    const release = 'POST /v1/customers/{customer}/holds/{hold}/release';
+    const { customer } = await subscriber(main);
+    const holdOf = async (key: string, ttlSeconds = 600): Promise<string> =>
+      (await call({ op: 'POST /v1/customers/{customer}/holds', params: { customer }, body: { amount: 50, idempotencyKey: key, ttlSeconds }, status: 201 })).body.hold.id;
+
+    const job = await holdOf('job-a');
+    const captured = await call({ op: capture, params: { customer, hold: job }, body: { amount: 38 }, status: 200 });
+    expect(captured.body).toMatchObject({ hold: { id: job, status: 'captured', amount: 50 }, debit: { amount: 38 } });
+    expect((await call({ op: capture, params: { customer, hold: job }, body: { amount: 38 }, status: 200 })).body).toEqual(captured.body);
+    await call({ op: release, params: { customer, hold: job }, status: 409 });
+
+    const dropped = await holdOf('job-b');
+    const released = await call({ op: release, params: { customer, hold: dropped }, status: 200 });
+    expect(released.body.hold).toMatchObject({ id: dropped, status: 'released' });
+    expect((await call({ op: release, params: { customer, hold: dropped }, body: {}, status: 200 })).body).toEqual(released.body);
+    await call({ op: capture, params: { customer, hold: dropped }, status: 409 });
+
+    const late = await holdOf('job-c', 60);
+    main.clock.set(new Date('2026-03-10T12:01:00Z'));
+    const expired = await call({ op: capture, params: { customer, hold: late }, status: 409 });
+    expect(expired.body.error.type).toBe('hold_expired');
+    expect((await call({ op: release, params: { customer, hold: late }, status: 200 })).body.hold.status).toBe('expired');
+
+    const open = await holdOf('job-d');
+    await call({ op: capture, params: { customer, hold: open }, body: { amount: 51 }, status: 400 });
+    await call({ op: capture, params: { customer, hold: open }, body: { amount: 0 }, status: 400, bodyMatchesDocument: false });
+    await call({ op: release, params: { customer, hold: open }, body: { now: true }, status: 400, bodyMatchesDocument: false });
+    for (const op of [capture, release]) {
+      await call({ op, params: { customer, hold: open }, auth: 'none', status: 401 });
+      await call({ op, params: { customer, hold: 'hold_nothing' }, status: 404 });
+      await call({ op, params: { customer: stripeId('cus'), hold: open }, status: 404 });
+      await call({ op, params: { customer, hold: open }, body: TOO_LARGE_FOR_V1, status: 413 });
+    }
+
+    const other = await marchSubscriber(trouble);
+    const troubled = (await call({ h: trouble, op: 'POST /v1/customers/{customer}/holds', params: { customer: other }, body: { amount: 5, idempotencyKey: 'k' }, status: 201 })).body.hold.id;
+    for (const op of [capture, release]) {
+      storeMode = 'contended';
+      await call({ h: trouble, op, params: { customer: other, hold: troubled }, status: 503 });
+      storeMode = 'down';
+      await call({ h: trouble, op, params: { customer: other, hold: troubled }, status: 500 });
+      storeMode = 'up';
+    }
   });
 
   it('GET /v1/customers/{customer}/ledger pages newest first and answers every documented error', async () => {

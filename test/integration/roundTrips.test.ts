@@ -36,6 +36,10 @@ function debit(customer: string, key: string) {
   return request(h.app).post(`/v1/customers/${customer}/debits`).set(asApp).send({ amount: 1, idempotencyKey: key });
 }
 
+function hold(customer: string, key: string) {
+  return request(h.app).post(`/v1/customers/${customer}/holds`).set(asApp).send({ amount: 5, idempotencyKey: key });
+}
+
 function described(): string {
   return count
     .commands()
@@ -98,6 +102,43 @@ describe('round trips of each path', () => {
     count.reset();
     await debit(customer, 'old').expect(200);
     expect(count.total()).toBeLessThanOrEqual(2);
+  });
+
+  it('when a hold is placed with a new key, then it costs what a debit costs (2 round trips, 3 once entries were copied); a repeated key at most 2 and no write', async () => {
+    const customer = await annualSubscriber();
+    count.reset();
+    await hold(customer, 'job-1').expect(201);
+    expect(count.waited()).toBe(2);
+    for (let i = 0; i < FLUSH_AT; i++) await debit(customer, `fill-${i}`).expect(201);
+    await h.stores.idle();
+    count.reset();
+    await hold(customer, 'job-2').expect(201);
+    expect(count.waited()).toBeLessThanOrEqual(3);
+    count.reset();
+    await hold(customer, 'job-2').expect(200);
+    expect(count.total()).toBeLessThanOrEqual(2);
+    expect(count.writes()).toBe(0);
+  });
+
+  it('when a hold is captured or released, then it costs 2 round trips (the account, one conditional update); a retry at most 2 and no write, even once the hold left the account', async () => {
+    const customer = await annualSubscriber();
+    const captured = (await hold(customer, 'job-c').expect(201)).body.hold.id;
+    const released = (await hold(customer, 'job-r').expect(201)).body.hold.id;
+    await h.stores.idle();
+    for (const [path, id] of [['capture', captured], ['release', released]] as const) {
+      count.reset();
+      await request(h.app).post(`/v1/customers/${customer}/holds/${id}/${path}`).set(asApp).send({}).expect(200);
+      expect({ path, waited: count.waited() }).toEqual({ path, waited: 2 });
+    }
+    // The sweep compacts the settled holds away: a retry then finds the outcome by its ledger entries.
+    await request(h.app).post('/v1/admin/run-due').set(asAdmin).send({}).expect(200);
+    await h.stores.idle();
+    for (const [path, id] of [['capture', captured], ['release', released]] as const) {
+      count.reset();
+      await request(h.app).post(`/v1/customers/${customer}/holds/${id}/${path}`).set(asApp).send({}).expect(200);
+      expect({ path, total: count.total(), writes: count.writes() }).toEqual({ path, total: expect.any(Number), writes: 0 });
+      expect(count.total()).toBeLessThanOrEqual(2);
+    }
   });
 
   it('when invoice.paid renews an existing account, then it costs at most 4 round trips with the event record', async () => {

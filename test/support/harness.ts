@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { composeService } from '../../src/compose';
-import type { Service } from '../../src/compose';
+import type { Service, SignalDeliveryOptions } from '../../src/compose';
 import { parseEnv } from '../../src/config';
 import type { Catalog } from '../../src/domain/catalog';
 import { AdjustableClock } from '../../src/domain/clock';
@@ -73,6 +73,8 @@ export async function startHarness(
     monitorCommands?: boolean;
     /** Where the service logs (e.g. test/support/logCapture.ts); silent by default. */
     logger?: Logger;
+    /** With APP_WEBHOOK_URL in `env`: the dispatcher's clock and pauses (it is not started; tests drive or start it). */
+    signalDelivery?: SignalDeliveryOptions;
   } = {},
 ): Promise<Harness> {
   const uri = options.uri ?? testMongoUri();
@@ -104,8 +106,13 @@ export async function startHarness(
     clock,
     testClock: config.testClock ? clock : null,
     logger: options.logger ?? createLogger(config.logLevel),
+    ...(options.signalDelivery ? { signalDelivery: options.signalDelivery } : {}),
   });
-  return { app: service.app, service, stores, clock, uri, close: () => stores.close() };
+  const close = async (): Promise<void> => {
+    await service.signals?.stop();
+    await stores.close();
+  };
+  return { app: service.app, service, stores, clock, uri, close };
 }
 
 export const asApp = { Authorization: `Bearer ${APP_KEY}` };

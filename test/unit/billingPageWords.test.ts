@@ -31,7 +31,7 @@ function entry(type: LedgerEntryType, amount: number, at: string, fields: Partia
 }
 
 function sentences(entries: LedgerEntry[], subscription: SubscriptionView | null = null): string[] {
-  return activityRows({ activity: entries, balance: { customer: 'cus_1', balance: 0, buckets: [], subscription, nextGrant: null } }, en).map(
+  return activityRows({ activity: entries, balance: { customer: 'cus_1', balance: 0, available: 0, held: 0, buckets: [], subscription, nextGrant: null } }, en).map(
     (row) => `${row.label}${row.note ? ` (${row.note})` : ''} ${row.amount}`,
   );
 }

@@ -32,7 +32,21 @@ describe('parseEnv', () => {
       logLevel: 'info',
       publicUrl: 'http://localhost:3000',
       billingPage: { brandName: null, accent: null, frameAncestors: [] },
+      appWebhook: null,
     });
+  });
+
+  it('when APP_WEBHOOK_URL and several APP_WEBHOOK_SECRET are set, then signals go there signed with each secret', () => {
+    expect(parseEnv({ ...minimal, APP_WEBHOOK_URL: 'http://127.0.0.1:4000/signals', APP_WEBHOOK_SECRET: 'new_secret, old_secret' }).appWebhook).toEqual({
+      url: 'http://127.0.0.1:4000/signals',
+      secrets: ['new_secret', 'old_secret'],
+    });
+  });
+
+  it('when only one of APP_WEBHOOK_URL and APP_WEBHOOK_SECRET is set, then start-up names the missing one', () => {
+    expect(startupError({ ...minimal, APP_WEBHOOK_URL: 'https://app.example/signals' }).message).toMatch(/APP_WEBHOOK_SECRET is required/);
+    expect(startupError({ ...minimal, APP_WEBHOOK_SECRET: 's' }).message).toMatch(/APP_WEBHOOK_URL is required/);
+    expect(startupError({ ...minimal, APP_WEBHOOK_URL: 'ftp://app.example', APP_WEBHOOK_SECRET: 's' }).message).toMatch(/APP_WEBHOOK_URL/);
   });
 
   it('when variables are set to blank (FOO= in .env), then they take their defaults', () => {

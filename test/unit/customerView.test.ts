@@ -31,7 +31,7 @@ function subscription(changes: Partial<SubscriptionView>): SubscriptionView {
 
 function balance(input: Partial<BalanceView> & Pick<BalanceView, 'buckets'>): BalanceView {
   const total = input.buckets.reduce((sum, b) => sum + b.remaining, 0);
-  return { customer: 'cus_1', balance: total, subscription: null, nextGrant: null, ...input };
+  return { customer: 'cus_1', balance: total, available: total, held: 0, subscription: null, nextGrant: null, ...input };
 }
 
 describe('the customer view of an account', () => {

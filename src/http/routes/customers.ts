@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import type { AccountService } from '../../app/accounts';
 import { spendCredits } from '../../app/debits';
+import { captureCredits, holdCredits, releaseCredits } from '../../app/holds';
 import type { Metrics } from '../../app/metrics';
 import type { AccountStore, LedgerStore } from '../../app/ports';
 import { findCustomerByExternalId, readBalance, readLedger } from '../../app/queries';
 import type { LedgerEntry } from '../../domain/account';
 import type { Clock } from '../../domain/clock';
 import { logCustomerParam } from '../requestLog';
-import { customerParam, customerQuery, debitBody, ledgerQuery, parseInput } from '../validate';
+import { captureBody, customerParam, customerQuery, debitBody, holdBody, idString, ledgerQuery, parseInput, releaseBody } from '../validate';
 
 export interface CustomerRouteDeps {
   clock: Clock;
@@ -17,6 +18,7 @@ export interface CustomerRouteDeps {
   metrics: Metrics;
 }
 
+/** Holds and their releases move no credits: their amount is 0 and the ledger still sums to the balance. */
 function publicEntry(e: LedgerEntry): Record<string, unknown> {
   return { id: e.id, type: e.type, amount: e.amount, balanceAfter: e.balanceAfter, at: e.at, bucket: e.bucket, ref: e.ref };
 }
@@ -46,6 +48,34 @@ export function customerRoutes(deps: CustomerRouteDeps): Router {
       now: deps.clock.now(),
     });
     res.status(outcome.created ? 201 : 200).json(outcome.receipt);
+  });
+
+  router.post('/customers/:customer/holds', async (req, res) => {
+    const customer = customerParam(req.params.customer);
+    const body = parseInput(holdBody, req.body, 'body');
+    const outcome = await holdCredits(deps.accounts, {
+      customer,
+      amount: body.amount,
+      idempotencyKey: body.idempotencyKey,
+      ttlSeconds: body.ttlSeconds ?? null,
+      metadata: body.metadata ?? null,
+      now: deps.clock.now(),
+    });
+    res.status(outcome.created ? 201 : 200).json(outcome.receipt);
+  });
+
+  router.post('/customers/:customer/holds/:hold/capture', async (req, res) => {
+    const customer = customerParam(req.params.customer);
+    const holdId = parseInput(idString, req.params.hold, 'hold');
+    const body = parseInput(captureBody, req.body ?? {}, 'body');
+    res.json(await captureCredits(deps.accounts, { customer, holdId, amount: body.amount ?? null, now: deps.clock.now() }));
+  });
+
+  router.post('/customers/:customer/holds/:hold/release', async (req, res) => {
+    const customer = customerParam(req.params.customer);
+    const holdId = parseInput(idString, req.params.hold, 'hold');
+    parseInput(releaseBody, req.body ?? {}, 'body');
+    res.json(await releaseCredits(deps.accounts, { customer, holdId, now: deps.clock.now() }));
   });
 
   router.get('/customers/:customer/ledger', async (req, res) => {
