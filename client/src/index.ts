@@ -25,19 +25,8 @@ export type PortalSession = JsonOf<paths['/v1/customers/{customer}/portal']['pos
 export type Signal = Schemas['Signal'];
 export type ErrorType = Schemas['ErrorType'];
 
-/**
- * Billing sessions (SPEC §5, §8: `POST /v1/customers/:customer/billing-sessions`) are not in openapi.yaml
- * yet, so these two types follow the spec by hand; they move to the generated schema once the route is documented.
- */
-export interface BillingSessionRequest {
-  returnUrl?: string;
-  /** Default 3600, at most 86400. */
-  ttlSeconds?: number;
-}
-export interface BillingSession {
-  url: string;
-  expiresAt: string;
-}
+export type BillingSessionRequest = Schemas['BillingSessionRequest'];
+export type BillingSession = JsonOf<paths['/v1/customers/{customer}/billing-sessions']['post']['responses'][201]>;
 
 /** An answer other than 2xx: `type` is the API's `error.type` (`insufficient_credits`, `hold_expired`…). */
 export class CreditsApiError extends Error {
@@ -102,16 +91,9 @@ export function createCreditsClient(options: CreditsClientOptions) {
     checkoutTopup: (id: string, body: TopupCheckoutRequest): Promise<CheckoutSession> =>
       unwrap(api.POST('/v1/customers/{customer}/checkout/topup', { ...customer(id), body })),
     portal: (id: string, body: { returnUrl: string }): Promise<PortalSession> => unwrap(api.POST('/v1/customers/{customer}/portal', { ...customer(id), body })),
-    /** A link to the customer's billing page; typed by hand from SPEC §5 until openapi.yaml documents it. */
-    billingSession: async (id: string, body: BillingSessionRequest = {}): Promise<BillingSession> => {
-      const doFetch = options.fetch ?? globalThis.fetch;
-      const url = `${options.baseUrl.replace(/\/+$/, '')}/v1/customers/${encodeURIComponent(id)}/billing-sessions`;
-      const response = await doFetch(url, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-      const parsed: unknown = await response.json().catch(() => null);
-      if (!response.ok) throw errorOf(response.status, parsed);
-      if (typeof parsed !== 'object' || parsed === null || !('url' in parsed) || !('expiresAt' in parsed)) throw errorOf(response.status, parsed);
-      return { url: String(parsed.url), expiresAt: String(parsed.expiresAt) };
-    },
+    /** A link to the customer's billing page, for the customer's browser (never an API key). */
+    billingSession: (id: string, body: BillingSessionRequest = {}): Promise<BillingSession> =>
+      unwrap(api.POST('/v1/customers/{customer}/billing-sessions', { ...customer(id), body })),
   };
 }
 

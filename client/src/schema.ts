@@ -294,6 +294,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customer}/billing-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Stripe customer id (`cus_…`) the credits account belongs to. */
+                customer: components["parameters"]["Customer"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A link to the customer's billing page, for the app to hand to the customer's browser
+         * @description The link is the browser's only credential (SPEC §8): unguessable, bound to this customer and to
+         *     `expiresAt`. Only its SHA-256 is stored. Hand `url` to the customer's browser (a redirect or a link);
+         *     never put an API key in a browser.
+         */
+        post: operations["createBillingSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of a link minted by `POST /v1/customers/{customer}/billing-sessions`; anything else answers 401. */
+                token: components["parameters"]["BillingLinkToken"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The customer's billing page (HTML)
+         * @description Credits available, this month's plan credits and their reset, top-ups apart, the plan with its term,
+         *     status and renewal, the ways out when running low, Buy credits and Manage subscription forms, and the
+         *     last 20 ledger entries in words. Works without JavaScript. Sent with a strict Content-Security-Policy,
+         *     `Referrer-Policy: no-referrer`, `Cache-Control: no-store` and `frame-ancestors` from
+         *     `BILLING_FRAME_ANCESTORS`. `paid=<checkout session id>` (Stripe's success URL) shows whether that
+         *     payment's credits have arrived; `canceled=1` says Checkout was canceled.
+         */
+        get: operations["showBillingPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/{token}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of a link minted by `POST /v1/customers/{customer}/billing-sessions`; anything else answers 401. */
+                token: components["parameters"]["BillingLinkToken"];
+            };
+            cookie?: never;
+        };
+        /** All of the customer's activity, 50 entries a page, newest first (HTML) */
+        get: operations["showBillingActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/{token}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of a link minted by `POST /v1/customers/{customer}/billing-sessions`; anything else answers 401. */
+                token: components["parameters"]["BillingLinkToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The page's Buy credits form → 303 to Stripe Checkout
+         * @description A Checkout Session in payment mode for the link's customer (never another), whose success URL brings
+         *     the customer back to the page with `paid={CHECKOUT_SESSION_ID}` and whose cancel URL with `canceled=1`.
+         */
+        post: operations["buyCreditsFromBillingPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing/{token}/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of a link minted by `POST /v1/customers/{customer}/billing-sessions`; anything else answers 401. */
+                token: components["parameters"]["BillingLinkToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The page's Manage subscription form → 303 to the Stripe customer portal, returning to the page */
+        post: operations["manageSubscriptionFromBillingPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/customers/{customer}/adjustments": {
         parameters: {
             query?: never;
@@ -394,6 +511,28 @@ export interface components {
         Credits: number;
         /** @description A page hosted by Stripe (Checkout or the customer portal), as Stripe returned it; redirect the user there. */
         StripeHostedUrl: string;
+        /** @description A whole HTML document. */
+        HtmlPage: string;
+        BillingSessionRequest: {
+            /** @description Where the page's "Back" link leads (your app). Without it the page has no back link. */
+            returnUrl?: string;
+            /**
+             * @description How long the link works, from 60 seconds to 24 hours.
+             * @default 3600
+             */
+            ttlSeconds?: number;
+        };
+        PageForm: {
+            /** @description The token the rendered page put in its forms; it is never in the URL. */
+            formToken: string;
+        };
+        BuyCreditsForm: {
+            formToken: string;
+            /** @description A catalog top-up price. */
+            price: string;
+            /** @description Packs to buy, 1–1000, as the form's number field sends it. */
+            quantity: string;
+        };
         /** @description An absolute http(s) URL; Stripe's `{CHECKOUT_SESSION_ID}` placeholder is allowed. */
         RedirectUrl: string;
         Balance: {
@@ -650,7 +789,7 @@ export interface components {
          * @description Every `error.type` the API answers.
          * @enum {string}
          */
-        ErrorType: "invalid_request" | "invalid_signature" | "unauthorized" | "forbidden" | "insufficient_credits" | "customer_not_found" | "not_found" | "clock_disabled" | "idempotency_key_reused" | "payload_too_large" | "internal_error" | "stripe_error" | "concurrent_update" | "ledger_conflict" | "stripe_not_configured" | "hold_not_found" | "hold_expired" | "hold_captured" | "hold_released";
+        ErrorType: "invalid_request" | "invalid_signature" | "invalid_event" | "unauthorized" | "forbidden" | "insufficient_credits" | "customer_not_found" | "not_found" | "clock_disabled" | "idempotency_key_reused" | "payload_too_large" | "unsupported_media_type" | "internal_error" | "stripe_error" | "concurrent_update" | "ledger_conflict" | "unavailable" | "stripe_not_configured" | "hold_not_found" | "hold_expired" | "hold_captured" | "hold_released";
         /** @description The shape of every error; the schemas below narrow `type` and the extra fields per status. */
         Error: {
             error: {
@@ -674,6 +813,15 @@ export interface components {
                 /** @constant */
                 type: "invalid_signature";
                 message: string;
+            };
+        };
+        InvalidEventError: {
+            error: {
+                /** @constant */
+                type: "invalid_event";
+                message: string;
+                /** @description What is wrong with the body, e.g. `event.id: must be an id string`. */
+                reason: string;
             };
         };
         UnauthorizedError: {
@@ -733,6 +881,13 @@ export interface components {
                 message: string;
             };
         };
+        UnsupportedMediaTypeError: {
+            error: {
+                /** @constant */
+                type: "unsupported_media_type";
+                message: string;
+            };
+        };
         InternalErrorError: {
             error: {
                 /** @constant */
@@ -744,6 +899,13 @@ export interface components {
             error: {
                 /** @constant */
                 type: "concurrent_update";
+                message: string;
+            };
+        };
+        UnavailableError: {
+            error: {
+                /** @constant */
+                type: "unavailable";
                 message: string;
             };
         };
@@ -811,13 +973,18 @@ export interface components {
                 "application/json": components["schemas"]["InvalidRequestError"];
             };
         };
-        /** @description Missing or wrong `Stripe-Signature` (`invalid_signature`); nothing was stored. */
-        InvalidSignature: {
+        /**
+         * @description Missing or wrong `Stripe-Signature` (`invalid_signature`), or a signed body that cannot be recorded as an
+         *     event (`invalid_event`: not JSON, nested deeper than 64 levels, or without a string `id` and `type`);
+         *     nothing was stored. A signed event with a usable id and type that is otherwise malformed is not refused:
+         *     it answers 200 `parked` with the reason stored.
+         */
+        InvalidWebhook: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["InvalidSignatureError"];
+                "application/json": components["schemas"]["InvalidSignatureError"] | components["schemas"]["InvalidEventError"];
             };
         };
         /** @description Missing or unknown key (`unauthorized`). */
@@ -883,6 +1050,19 @@ export interface components {
                 "application/json": components["schemas"]["PayloadTooLargeError"];
             };
         };
+        /**
+         * @description A body in a charset other than UTF-8, or a `Content-Encoding` other than none, `gzip`, `deflate` or `br`
+         *     (`unsupported_media_type`); nothing was read. Compressed bodies are accepted and held to the size limit
+         *     after inflating.
+         */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+            };
+        };
         /** @description A dependency (MongoDB) failed (`internal_error`); nothing was half-applied and retrying is safe. */
         InternalError: {
             headers: {
@@ -892,13 +1072,40 @@ export interface components {
                 "application/json": components["schemas"]["InternalErrorError"];
             };
         };
-        /** @description The write could not be completed and nothing was applied: the account kept changing under this request (`concurrent_update`), or the ledger refused to copy an entry because a different one is stored under its key (`ledger_conflict`, logged for an operator; see check-ledger). Retrying is safe. */
+        /** @description The database did not answer in time (paused, unreachable, restarting): `unavailable`, within 5 s. Nothing was half-applied and retrying is safe (a write may still have been made: the same idempotency key answers it). */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnavailableError"];
+            };
+        };
+        /** @description The event was not applied, so Stripe retries it: a dependency failed (`internal_error`) or the database did not answer in time (`unavailable`). Nothing was half-applied; the retry applies it exactly once. */
+        WebhookNotApplied: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["InternalErrorError"] | components["schemas"]["UnavailableError"];
+            };
+        };
+        /** @description The database did not answer in time; the page says so and asks to try again. */
+        BillingPageUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description The write could not be completed and nothing was applied: the account kept changing under this request (`concurrent_update`), the database did not answer in time (`unavailable`), or the ledger refused to copy an entry because a different one is stored under its key (`ledger_conflict`, logged for an operator; see check-ledger). Retrying is safe. */
         ConcurrentUpdate: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ConcurrentUpdateError"] | components["schemas"]["LedgerConflictError"];
+                "application/json": components["schemas"]["ConcurrentUpdateError"] | components["schemas"]["LedgerConflictError"] | components["schemas"]["UnavailableError"];
             };
         };
         /** @description No credits account by that id (`customer_not_found`), or no such hold for this customer (`hold_not_found`). */
@@ -937,6 +1144,114 @@ export interface components {
                 "application/json": components["schemas"]["StripeNotConfiguredError"];
             };
         };
+        /** @description The page. */
+        BillingPage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description `Location` is the Stripe-hosted page Stripe returned; the body links to it for clients that do not follow. */
+        BillingRedirect: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description An unknown, malformed or expired link; a plain page saying so, with nothing of any account. */
+        BillingLinkInvalid: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description This link made more than 60 requests in the last minute; `Retry-After` says when to come back. */
+        BillingRateLimited: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description A form value the page does not offer (a quantity outside 1–1000, a price not for sale), or a forged cursor. */
+        BillingPageRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description A form without this link's form token, or sent from another site (`Sec-Fetch-Site`); nothing was done. */
+        BillingFormForeign: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description Stripe does not know the link's customer; nothing was charged. */
+        BillingStripeCustomerUnknown: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description A form body over 8 kB. */
+        BillingFormTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description Stripe failed or could not be reached; nothing was charged and the page never repeats Stripe's message. */
+        BillingStripeFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description A dependency (MongoDB) failed; nothing changed. */
+        BillingPageFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description The form came in a Content-Encoding or charset the service does not read; nothing was charged. */
+        BillingFormUnreadable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
+        /** @description This deployment has no STRIPE_SECRET_KEY, so the forms cannot start Checkout or the portal. */
+        BillingPageBusy: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": components["schemas"]["HtmlPage"];
+            };
+        };
     };
     parameters: {
         /** @description The Stripe customer id (`cus_…`) the credits account belongs to. */
@@ -945,6 +1260,8 @@ export interface components {
         Hold: components["schemas"]["Id"];
         /** @description A Stripe customer id; it is checked before Stripe is asked. */
         StripeCustomer: components["schemas"]["StripeCustomerId"];
+        /** @description The token of a link minted by `POST /v1/customers/{customer}/billing-sessions`; anything else answers 401. */
+        BillingLinkToken: string;
     };
     requestBodies: never;
     headers: never;
@@ -1075,9 +1392,10 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["InvalidSignature"];
+            400: components["responses"]["InvalidWebhook"];
             413: components["responses"]["PayloadTooLarge"];
-            500: components["responses"]["InternalError"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["WebhookNotApplied"];
             503: components["responses"]["ConcurrentUpdate"];
         };
     };
@@ -1109,6 +1427,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CustomerNotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getBalance: {
@@ -1136,6 +1455,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CustomerNotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createDebit: {
@@ -1178,6 +1498,7 @@ export interface operations {
             404: components["responses"]["CustomerNotFound"];
             409: components["responses"]["IdempotencyKeyReused"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ConcurrentUpdate"];
         };
@@ -1222,6 +1543,7 @@ export interface operations {
             404: components["responses"]["CustomerNotFound"];
             409: components["responses"]["IdempotencyKeyReused"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ConcurrentUpdate"];
         };
@@ -1258,6 +1580,7 @@ export interface operations {
             404: components["responses"]["HoldNotFound"];
             409: components["responses"]["HoldEnded"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ConcurrentUpdate"];
         };
@@ -1294,6 +1617,7 @@ export interface operations {
             404: components["responses"]["HoldNotFound"];
             409: components["responses"]["HoldEnded"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ConcurrentUpdate"];
         };
@@ -1331,6 +1655,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CustomerNotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     startSubscriptionCheckout: {
@@ -1359,6 +1684,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CustomerNotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["StripeError"];
             503: components["responses"]["StripeNotConfigured"];
         };
@@ -1392,6 +1718,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CustomerNotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["StripeError"];
             503: components["responses"]["StripeNotConfigured"];
         };
@@ -1429,8 +1756,146 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CustomerNotFound"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             502: components["responses"]["StripeError"];
             503: components["responses"]["StripeNotConfigured"];
+        };
+    };
+    createBillingSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Stripe customer id (`cus_…`) the credits account belongs to. */
+                customer: components["parameters"]["Customer"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["BillingSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The link and when it stops working. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description `PUBLIC_URL/billing/<token>`, the token 43 base64url characters. */
+                        url: string;
+                        expiresAt: components["schemas"]["Instant"];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["CustomerNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    showBillingPage: {
+        parameters: {
+            query?: {
+                paid?: string;
+                canceled?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The token of a link minted by `POST /v1/customers/{customer}/billing-sessions`; anything else answers 401. */
+                token: components["parameters"]["BillingLinkToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["BillingPage"];
+            401: components["responses"]["BillingLinkInvalid"];
+            429: components["responses"]["BillingRateLimited"];
+            500: components["responses"]["BillingPageFailed"];
+            503: components["responses"]["BillingPageUnavailable"];
+        };
+    };
+    showBillingActivity: {
+        parameters: {
+            query?: {
+                /** @description From the page's "Older entries" link. */
+                cursor?: components["schemas"]["Id"];
+            };
+            header?: never;
+            path: {
+                /** @description The token of a link minted by `POST /v1/customers/{customer}/billing-sessions`; anything else answers 401. */
+                token: components["parameters"]["BillingLinkToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["BillingPage"];
+            400: components["responses"]["BillingPageRefused"];
+            401: components["responses"]["BillingLinkInvalid"];
+            429: components["responses"]["BillingRateLimited"];
+            500: components["responses"]["BillingPageFailed"];
+            503: components["responses"]["BillingPageUnavailable"];
+        };
+    };
+    buyCreditsFromBillingPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of a link minted by `POST /v1/customers/{customer}/billing-sessions`; anything else answers 401. */
+                token: components["parameters"]["BillingLinkToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["BuyCreditsForm"];
+            };
+        };
+        responses: {
+            303: components["responses"]["BillingRedirect"];
+            400: components["responses"]["BillingPageRefused"];
+            401: components["responses"]["BillingLinkInvalid"];
+            403: components["responses"]["BillingFormForeign"];
+            404: components["responses"]["BillingStripeCustomerUnknown"];
+            413: components["responses"]["BillingFormTooLarge"];
+            415: components["responses"]["BillingFormUnreadable"];
+            429: components["responses"]["BillingRateLimited"];
+            502: components["responses"]["BillingStripeFailed"];
+            503: components["responses"]["BillingPageBusy"];
+        };
+    };
+    manageSubscriptionFromBillingPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of a link minted by `POST /v1/customers/{customer}/billing-sessions`; anything else answers 401. */
+                token: components["parameters"]["BillingLinkToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["PageForm"];
+            };
+        };
+        responses: {
+            303: components["responses"]["BillingRedirect"];
+            401: components["responses"]["BillingLinkInvalid"];
+            403: components["responses"]["BillingFormForeign"];
+            404: components["responses"]["BillingStripeCustomerUnknown"];
+            415: components["responses"]["BillingFormUnreadable"];
+            429: components["responses"]["BillingRateLimited"];
+            502: components["responses"]["BillingStripeFailed"];
+            503: components["responses"]["BillingPageBusy"];
         };
     };
     adjustCredits: {
@@ -1474,6 +1939,7 @@ export interface operations {
             404: components["responses"]["CustomerNotFound"];
             409: components["responses"]["IdempotencyKeyReused"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ConcurrentUpdate"];
         };
@@ -1515,7 +1981,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getClock: {
@@ -1568,6 +2036,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["ClockDisabled"];
             413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     receiveSignal: {

@@ -52,13 +52,12 @@ describe('the typed client', () => {
     expect((await apiError(credits.checkoutTopup(customer, { price: 'price_unknown', ...urls }))).type).toBe('invalid_request');
   });
 
-  it('when a billing link is asked for, then the client answers { url, expiresAt }, or the API error while the route is not served', async () => {
-    const answer = await served.client.billingSession(stripeId('cus'), { returnUrl: 'https://app.example/account' }).then(
-      (session) => ({ session }),
-      (error: unknown) => ({ error }),
-    );
-    // The billing-sessions route is another change in flight: until it lands the service answers 404 not_found.
-    if ('session' in answer) expect(answer.session).toEqual({ url: expect.any(String), expiresAt: expect.any(String) });
-    else expect(answer.error).toMatchObject({ name: 'CreditsApiError', status: 404, type: expect.stringMatching(/^(not_found|customer_not_found)$/) });
+  it('when a billing link is asked for, then the client answers { url, expiresAt }, and 404 for a customer with no account', async () => {
+    const customer = stripeId('cus');
+    await deliverOk(h.app, invoicePaid({ customer, subscription: stripeId('sub'), periodStart: '2026-03-01T00:00:00Z', periodEnd: '2026-04-01T00:00:00Z' }));
+    const session = await served.client.billingSession(customer, { returnUrl: 'https://app.example/account', ttlSeconds: 600 });
+    expect(session).toEqual({ url: expect.stringMatching(/\/billing\/[A-Za-z0-9_-]{43}$/), expiresAt: expect.any(String) });
+    const unknown = await apiError(served.client.billingSession(stripeId('cus')));
+    expect({ status: unknown.status, type: unknown.type }).toEqual({ status: 404, type: 'customer_not_found' });
   });
 });

@@ -749,7 +749,7 @@ describe('bodies in a charset or encoding the service does not read', () => {
   it.each(withBody)('%s answers 415 to an unknown Content-Encoding, and a JSON route to a latin1 body', async (op) => {
     // The page's forms read no body before their link is known: give them a live one.
     const token = op.startsWith('POST /billing/') ? await linkFor(main, (await subscriber(main)).customer) : 'unused';
-    const params = { customer: 'cus_openapi', token };
+    const params = { customer: 'cus_openapi', token, hold: 'hold_openapi' };
     if (op.startsWith('POST /billing/')) {
       const form = 'application/x-www-form-urlencoded';
       await call({ op, params, raw: 'a=1', headers: { 'Content-Type': form, 'Content-Encoding': 'x-squash' }, status: 415 });
