@@ -113,9 +113,8 @@ describe('when the database stops answering', () => {
 
   it('killed and brought back on the same address: the same', async () => {
     const customer = await subscriber();
-    // Like mongod with its default write concern (j: false), SecantusDB writes its log to disk about every
-    // 100 ms: a database killed sooner loses what it had acknowledged. The question here is the service, not that.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Killed right after it acknowledged the grant: writes are journaled before they are acknowledged
+    // (src/store/connection.ts), so the grant survives.
     mongo.signal('SIGKILL');
     await mongo.stop();
     const down = await whileDown(customer);

@@ -1,3 +1,4 @@
+import { durableWrites } from '../../src/store/connection';
 import { unsupportedServerReason } from '../../src/store/serverCheck';
 
 describe('which servers the store runs on', () => {
@@ -16,5 +17,16 @@ describe('which servers the store runs on', () => {
     ['a server with no version', {}, /did not report a MongoDB version/],
   ])('when the server is %s, then start-up is refused with the reason', (_name, buildInfo, reason) => {
     expect(unsupportedServerReason(buildInfo)).toMatch(reason);
+  });
+});
+
+describe('how durable an acknowledged write is', () => {
+  test.each([
+    ['mongodb://127.0.0.1:27017/credits', { writeConcern: { w: 'majority', journal: true } }],
+    ['mongodb+srv://user:pw@cluster.example.net/credits?retryWrites=true', { writeConcern: { w: 'majority', journal: true } }],
+    ['mongodb://127.0.0.1:27017/credits?w=1', {}],
+    ['mongodb://127.0.0.1:27017/credits?journal=false', {}],
+  ])('when the connection string is %s, then the write concern is %j', (uri, expected) => {
+    expect(durableWrites(uri)).toEqual(expected);
   });
 });
