@@ -78,7 +78,7 @@ async function serviceEnv(lab: Lab, input: InstancesInput): Promise<Record<strin
 }
 
 /** Two instances of `src/server.ts` on one database, started together. */
-export async function startInstances(lab: Lab, input: InstancesInput): Promise<[ServerProcess, ServerProcess]> {
+export async function startInstances(lab: Lab, input: InstancesInput): Promise<Instances> {
   const env = await serviceEnv(lab, input);
   const [portA, portB] = [await freePort(), await freePort()];
   const servers: [ServerProcess, ServerProcess] = [
@@ -89,7 +89,14 @@ export async function startInstances(lab: Lab, input: InstancesInput): Promise<[
   return servers;
 }
 
-export async function stopInstances(servers: ServerProcess[]): Promise<void> {
+export type Instances = readonly [ServerProcess, ServerProcess];
+
+/** The instance a load balancer in round-robin would pick for request number n. */
+export function instance(servers: Instances, n: number): ServerProcess {
+  return n % 2 === 0 ? servers[0] : servers[1];
+}
+
+export async function stopInstances(servers: Instances): Promise<void> {
   await Promise.all(servers.map((s) => s.stop()));
 }
 

@@ -8,12 +8,14 @@ import { parseArgs } from 'node:util';
 import type { Experiment, Outcome, RunContext } from './experiment';
 import { passed } from './experiment';
 import { duplicateStorm } from './experiments/duplicateStorm';
+import { killLoop } from './experiments/killLoop';
+import { racingDebits } from './experiments/racingDebits';
 import { openLab } from './lab';
 import { seededRandom } from './random';
 import { FULL, SHORT } from './sizes';
 import { seconds } from './stats';
 
-const EXPERIMENTS: Experiment[] = [duplicateStorm];
+const EXPERIMENTS: Experiment[] = [duplicateStorm, killLoop, racingDebits];
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);

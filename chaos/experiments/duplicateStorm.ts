@@ -9,7 +9,7 @@ import type { Delivery } from '../api';
 import type { Experiment, Outcome, RunContext } from '../experiment';
 import { expectedAccounts } from '../expected';
 import { judgeAccounts, verdictClean } from '../judge';
-import { checkLedger, startInstances, stopInstances } from '../lab';
+import { checkLedger, instance, startInstances, stopInstances } from '../lab';
 import { count, inParallel, seconds } from '../stats';
 import { tellStories } from '../stories';
 import { describeVerdict, deliveryFigures, tallyOutcomes } from './figures';
@@ -31,7 +31,7 @@ export const duplicateStorm: Experiment = {
       // Act: all of them, concurrently; a failed attempt is retried on the other instance, as a load balancer would.
       const startedAt = performance.now();
       const results: Delivery[] = await inParallel(deliveries, sizes.storm.inFlight, ({ event, first }) =>
-        deliverUntilAccepted(event, { pick: (attempt) => servers[(first + attempt) % 2] ?? servers[0], giveUpAfterMs: 60_000 }),
+        deliverUntilAccepted(event, { pick: (attempt) => instance(servers, first + attempt), giveUpAfterMs: 60_000 }),
       );
       const elapsed = performance.now() - startedAt;
 
