@@ -7,7 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { signedDelivery } from '../test/fixtures/stripe';
 import type { Answer } from './http';
 import { field } from './http';
-import { ADMIN_KEY, APP_KEY, WEBHOOK_SECRET } from './lab';
+import type { DebitAnswer } from './debitJudge';
+import { ADMIN_KEY, APP_KEY, WEBHOOK_SECRET, instance } from './lab';
+import type { Instances } from './lab';
 import type { ServerProcess } from './serverProcess';
 
 const json = { 'content-type': 'application/json' };
@@ -60,6 +62,27 @@ export function debit(server: ServerProcess, input: { customer: string; amount: 
     body: JSON.stringify({ amount: input.amount, idempotencyKey: input.idempotencyKey }),
     timeoutMs: input.timeoutMs,
   });
+}
+
+export interface DebitRequest {
+  customer: string;
+  key: string;
+  amount: number;
+}
+
+/**
+ * Sends a debit until it gets a definitive answer (201, 200, 402, 409…): 5xx and no answer are retried
+ * with the same key on the other instance, as a careful client does. Gives up after 30 failures.
+ */
+export async function debitUntilAnswered(servers: Instances, request: DebitRequest, first: number): Promise<DebitAnswer & { ms: number; failures: number }> {
+  let failures = 0;
+  for (let attempt = 0; ; attempt++) {
+    const answer = await debit(instance(servers, first + attempt), { customer: request.customer, amount: request.amount, idempotencyKey: request.key });
+    const definitive = answer.status !== 0 && answer.status < 500;
+    if (definitive || failures >= 30) return { ...request, status: answer.status, json: answer.json, retried: failures > 0, ms: answer.ms, failures };
+    failures += 1;
+    await sleep(50 * Math.min(failures, 10));
+  }
 }
 
 export function balance(server: ServerProcess, customer: string, timeoutMs?: number): Promise<Answer> {

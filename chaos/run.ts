@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { Experiment, Outcome, RunContext } from './experiment';
 import { passed } from './experiment';
 import { duplicateStorm } from './experiments/duplicateStorm';
+import { frozenDatabase } from './experiments/frozenDatabase';
 import { killLoop } from './experiments/killLoop';
 import { racingDebits } from './experiments/racingDebits';
 import { openLab } from './lab';
@@ -15,7 +16,7 @@ import { seededRandom } from './random';
 import { FULL, SHORT } from './sizes';
 import { seconds } from './stats';
 
-const EXPERIMENTS: Experiment[] = [duplicateStorm, killLoop, racingDebits];
+const EXPERIMENTS: Experiment[] = [duplicateStorm, killLoop, racingDebits, frozenDatabase];
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);

@@ -3,24 +3,18 @@
  * both instances, asking for more than the balance holds, with the same idempotency key sent again
  * (replays, some of them while the first is still in flight) and a few keys reused for another amount.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { debit, grant, readAccounts } from '../api';
-import type { DebitAnswer, DebitVerdict } from '../debitJudge';
+import { debitUntilAnswered, grant, readAccounts } from '../api';
+import type { DebitVerdict } from '../debitJudge';
 import { debitVerdictClean, judgeDebits } from '../debitJudge';
 import type { Experiment, Outcome, RunContext } from '../experiment';
-import { checkLedger, instance, startInstances, stopInstances } from '../lab';
+import { checkLedger, startInstances, stopInstances } from '../lab';
 import type { Instances } from '../lab';
+import type { DebitRequest } from '../api';
 import type { Random } from '../random';
 import { count, inParallel, percentile, seconds } from '../stats';
 
 const DATABASE = 'chaos_debits';
 const MAX_AMOUNT = 100;
-
-interface DebitRequest {
-  customer: string;
-  key: string;
-  amount: number;
-}
 
 /** `debits` fresh keys, `replays` copies of some of them, and one reuse of a key for another amount per 20 replays. */
 function planDebits(input: { customers: string[]; debits: number; replays: number; random: Random }): DebitRequest[] {
@@ -35,20 +29,6 @@ function planDebits(input: { customers: string[]; debits: number; replays: numbe
     return i % 20 === 19 ? { ...original, amount: original.amount + 1 } : original;
   });
   return random.shuffle([...originals, ...replays]);
-}
-
-/** Sends one debit; 5xx and no answer are retried with the same key, as a careful client does. */
-async function spend(servers: Instances, request: DebitRequest, first: number): Promise<DebitAnswer & { ms: number; failures: number }> {
-  let failures = 0;
-  for (let attempt = 0; ; attempt++) {
-    const answer = await debit(instance(servers, first + attempt), { customer: request.customer, amount: request.amount, idempotencyKey: request.key });
-    if (answer.status !== 0 && answer.status < 500) {
-      return { ...request, status: answer.status, json: answer.json, retried: failures > 0, ms: answer.ms, failures };
-    }
-    failures += 1;
-    if (failures > 30) return { ...request, status: answer.status, json: answer.json, retried: true, ms: answer.ms, failures };
-    await sleep(50 * Math.min(failures, 10));
-  }
 }
 
 interface Race {
@@ -66,7 +46,7 @@ async function race(input: { servers: Instances; customers: string[]; grantEach:
   const requests = planDebits({ customers, debits: input.debits, replays: input.replays, random });
   // Act.
   const startedAt = performance.now();
-  const answers = await inParallel(requests, input.inFlight, (request, i) => spend(servers, request, i % 2));
+  const answers = await inParallel(requests, input.inFlight, (request, i) => debitUntilAnswered(servers, request, i % 2));
   const elapsedMs = performance.now() - startedAt;
   // Judge.
   const finals = await readAccounts(servers[1], customers);
