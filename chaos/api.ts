@@ -4,12 +4,12 @@
  */
 import type Stripe from 'stripe';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signedDelivery } from '../test/fixtures/stripe';
 import type { Answer } from './http';
 import { field } from './http';
 import type { DebitAnswer } from './debitJudge';
 import { ADMIN_KEY, APP_KEY, WEBHOOK_SECRET, instance } from './lab';
 import type { Instances } from './lab';
+import { stripeSignature } from './signing';
 import type { ServerProcess } from './serverProcess';
 
 const json = { 'content-type': 'application/json' };
@@ -18,7 +18,8 @@ const admin = { ...json, authorization: `Bearer ${ADMIN_KEY}` };
 
 /** One signed delivery of an event, signed at the instant it is sent as Stripe signs each attempt. */
 export function deliverOnce(server: ServerProcess, event: Stripe.Event, timeoutMs?: number): Promise<Answer> {
-  const { body, signature } = signedDelivery(event, { secret: WEBHOOK_SECRET });
+  const body = JSON.stringify(event);
+  const signature = stripeSignature(body, { secret: WEBHOOK_SECRET });
   return server.client.send({ method: 'POST', path: '/webhooks/stripe', headers: { ...json, 'stripe-signature': signature }, body, timeoutMs });
 }
 

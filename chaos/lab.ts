@@ -19,7 +19,8 @@ import { ServerProcess, projectRoot, tsxLoader } from './serverProcess';
 export const WEBHOOK_SECRET = 'whsec_chaos_suite_secret';
 export const APP_KEY = 'chaos_app_key_0001';
 export const ADMIN_KEY = 'chaos_admin_key_0001';
-const STRIPE_KEY = 'sk_test_chaos_suite';
+/** stripe-mock accepts only `sk_test_` followed by letters and digits. */
+const STRIPE_KEY = 'sk_test_chaossuite';
 
 export interface Lab {
   db: ChaosDatabase;

@@ -9,6 +9,7 @@ import type { Experiment, Outcome, RunContext } from './experiment';
 import { passed } from './experiment';
 import { duplicateStorm } from './experiments/duplicateStorm';
 import { frozenDatabase } from './experiments/frozenDatabase';
+import { fuzz } from './experiments/fuzz';
 import { killLoop } from './experiments/killLoop';
 import { racingDebits } from './experiments/racingDebits';
 import { openLab } from './lab';
@@ -16,7 +17,7 @@ import { seededRandom } from './random';
 import { FULL, SHORT } from './sizes';
 import { seconds } from './stats';
 
-const EXPERIMENTS: Experiment[] = [duplicateStorm, killLoop, racingDebits, frozenDatabase];
+const EXPERIMENTS: Experiment[] = [duplicateStorm, killLoop, racingDebits, frozenDatabase, fuzz];
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);

@@ -79,6 +79,13 @@ export class ServerProcess {
     }
   }
 
+  /** After a request got no answer: resolves true if the process has exited (or does within `ms`). */
+  async exitedWithin(ms: number): Promise<boolean> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return true;
+    return Promise.race([once(child, 'exit').then(() => true), sleep(ms, false)]);
+  }
+
   /** `kill -9`: no shutdown hook runs, in-flight requests get no answer. */
   async kill9(): Promise<void> {
     const child = this.child;
@@ -104,8 +111,9 @@ export class ServerProcess {
     }
   }
 
-  /** The last lines the process wrote to stderr, to explain a failure. */
+  /** What the process last said on stderr: its fatal error if it named one (V8's out-of-memory report), else the last line. */
   get lastWords(): string {
-    return this.stderrTail.trim();
+    const lines = this.stderrTail.trim().split('\n');
+    return (lines.find((line) => /FATAL|out of memory|Error:/.test(line)) ?? lines.at(-1) ?? '').trim();
   }
 }

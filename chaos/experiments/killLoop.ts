@@ -121,7 +121,7 @@ export const killLoop: Experiment = {
           { name: 'ledgers exact', held: verdictClean(verdict) },
           { name: 'check-ledger clean', held: ledger.clean },
         ],
-        details: [...verdict.examples, ...(ledger.problem ? [`check-ledger: ${ledger.problem}`] : []), ...servers.filter((s) => s.unexpectedExits > 0).map((s) => `${s.name} died by itself: ${s.lastWords.slice(-300)}`)],
+        details: [...verdict.examples, ...(ledger.problem ? [`check-ledger: ${ledger.problem}`] : []), ...servers.filter((s) => s.unexpectedExits > 0).map((s) => `${s.name} died by itself: ${s.lastWords.slice(0, 300)}`)],
       };
     } finally {
       await stopInstances(servers);
