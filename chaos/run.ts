@@ -17,7 +17,8 @@ import { seededRandom } from './random';
 import { FULL, SHORT } from './sizes';
 import { seconds } from './stats';
 
-const EXPERIMENTS: Experiment[] = [duplicateStorm, killLoop, racingDebits, frozenDatabase, fuzz];
+/** The database experiment comes last: it kills the database the others share. */
+const EXPERIMENTS: Experiment[] = [duplicateStorm, killLoop, racingDebits, fuzz, frozenDatabase];
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -33,9 +34,8 @@ async function runOne(experiment: Experiment, context: RunContext): Promise<{ ok
     outcome = { figures: 'did not complete', criteria: [{ name: 'completes', held: false }], details: message.split('\n').slice(0, 12) };
   }
   const ok = passed(outcome);
-  const failedCriteria = outcome.criteria.filter((c) => !c.held).map((c) => c.name);
-  const verdict = ok ? 'PASS' : `FAIL (${failedCriteria.join('; ')})`;
-  const line = `${ok ? 'PASS' : 'FAIL'}  ${experiment.name} [${seconds(performance.now() - startedAt)}]: ${outcome.figures}${ok ? '' : ` → ${verdict}`}`;
+  const failed = outcome.criteria.filter((c) => !c.held).map((c) => c.name);
+  const line = `${ok ? 'PASS' : 'FAIL'}  ${experiment.name} [${seconds(performance.now() - startedAt)}]: ${outcome.figures}${ok ? '' : ` → not met: ${failed.join('; ')}`}`;
   return { ok, line, details: ok ? [] : outcome.details };
 }
 

@@ -110,6 +110,7 @@ export const frozenDatabase: Experiment = {
         details: [...verdict.examples, ...debits.examples, ...(ledger.problem ? [`check-ledger: ${ledger.problem}`] : [])],
       };
     } finally {
+      db.thaw(); // harmless when running; a paused database would hold the instances' shutdown
       await stopInstances(servers);
     }
   },
