@@ -31,6 +31,10 @@ export interface DebitVerdict {
   negatives: number;
   /** Accounts whose consumption differs from the acknowledged debits. */
   consumptionMismatches: number;
+  /** Debits the service acknowledged (201, or 200 after a retry) that the ledger does not hold. */
+  lostDebits: number;
+  /** Debit entries in the ledger that no answer acknowledged. */
+  unacknowledgedDebits: number;
   /** Other statuses than 200, 201, 402, 409. */
   unexpected: number;
   consumed: number;
@@ -55,7 +59,7 @@ function debitAmount(answer: DebitAnswer): number | null {
 
 export function judgeDebits(input: { initial: Map<string, number>; answers: readonly DebitAnswer[]; finals: readonly AccountView[] }): DebitVerdict {
   const verdict: DebitVerdict = {
-    created: 0, replayed: 0, refused: 0, conflicts: 0, badReplays: 0, negatives: 0, consumptionMismatches: 0, unexpected: 0,
+    created: 0, replayed: 0, refused: 0, conflicts: 0, badReplays: 0, negatives: 0, consumptionMismatches: 0, lostDebits: 0, unacknowledgedDebits: 0, unexpected: 0,
     consumed: 0, acknowledged: 0, lowestBalance: Number.POSITIVE_INFINITY, examples: [],
   };
   const note = (text: string): void => {
@@ -81,6 +85,7 @@ export function judgeDebits(input: { initial: Map<string, number>; answers: read
     }
   }
   const acknowledged = new Map<string, number>();
+  const acknowledgedKeys = new Set<string>();
   for (const [key, answers] of byKey) {
     const firsts = answers.filter((a) => a.status === 201);
     // A 200 after a retry stands for a 201 whose answer was lost (the first attempt applied it).
@@ -109,11 +114,22 @@ export function judgeDebits(input: { initial: Map<string, number>; answers: read
       }
     }
     acknowledged.set(first.customer, (acknowledged.get(first.customer) ?? 0) + (applied ?? 0));
+    acknowledgedKeys.add(key);
   }
   for (const view of input.finals) {
     const initial = input.initial.get(view.customer) ?? 0;
     const spent = acknowledged.get(view.customer) ?? 0;
-    const debited = -view.entries.filter((e) => e.type === 'debit').reduce((sum, e) => sum + e.amount, 0);
+    const debits = view.entries.filter((e) => e.type === 'debit');
+    const debited = -debits.reduce((sum, e) => sum + e.amount, 0);
+    // A debit's ledger entry names its idempotency key.
+    const inLedger = new Set(debits.map((e) => `${view.customer} ${e.ref}`));
+    for (const key of acknowledgedKeys) {
+      if (key.startsWith(`${view.customer} `) && !inLedger.has(key)) {
+        verdict.lostDebits += 1;
+        note(`acknowledged debit ${key} is not in the ledger`);
+      }
+    }
+    verdict.unacknowledgedDebits += [...inLedger].filter((key) => !acknowledgedKeys.has(key)).length;
     const consumed = initial - (view.balance ?? 0);
     verdict.consumed += consumed;
     verdict.acknowledged += spent;
@@ -130,5 +146,12 @@ export function judgeDebits(input: { initial: Map<string, number>; answers: read
 }
 
 export function debitVerdictClean(verdict: DebitVerdict): boolean {
-  return verdict.badReplays === 0 && verdict.negatives === 0 && verdict.consumptionMismatches === 0 && verdict.unexpected === 0;
+  return (
+    verdict.badReplays === 0 &&
+    verdict.negatives === 0 &&
+    verdict.consumptionMismatches === 0 &&
+    verdict.lostDebits === 0 &&
+    verdict.unacknowledgedDebits === 0 &&
+    verdict.unexpected === 0
+  );
 }

@@ -97,7 +97,8 @@ export const frozenDatabase: Experiment = {
           `/readyz while down: ${ready.probes} probes, max ${seconds(ready.maxMs)}, ${ready.wrong} not 503 within 2 s; ` +
           `service resumed ${resumed(afterThaw)} after thaw, ${resumed(afterRestart)} after restart; ` +
           `after retrying ${drained.retriedEvents} events and ${drained.retriedDebits} debits: ${describeVerdict(verdict)}, ` +
-          `debits consumed ${count(debits.consumed)} = acknowledged ${count(debits.acknowledged)}? ${debits.consumptionMismatches === 0 ? 'yes' : 'no'}; ` +
+          `debits consumed ${count(debits.consumed)} = acknowledged ${count(debits.acknowledged)}? ${debits.consumptionMismatches === 0 ? 'yes' : 'no'} ` +
+          `(acknowledged but not in the ledger ${debits.lostDebits}, in the ledger but never acknowledged ${debits.unacknowledgedDebits}); ` +
           `check-ledger ${ledger.clean ? 'clean' : `${ledger.breaches} breaches`}${died > 0 ? `; ${died} instance deaths` : ''}`,
         criteria: [
           { name: 'no request waits more than 5 s', held: down.overLimit === 0 },

@@ -23,9 +23,9 @@ const final = (balance: number, debits: number[]): AccountView => ({
 
 describe('judging racing debits', () => {
   it('when one 201 and its replays answer the same body, and the ledger took exactly that, then all is well', () => {
-    const answers = [answer('a', 30, 201, receipt(30, 70)), answer('a', 30, 200, receipt(30, 70)), answer('b', 80, 402, { error: { type: 'insufficient_credits', balance: 70 } })];
+    const answers = [answer('k0', 30, 201, receipt(30, 70)), answer('k0', 30, 200, receipt(30, 70)), answer('b', 80, 402, { error: { type: 'insufficient_credits', balance: 70 } })];
     const verdict = judgeDebits({ initial: new Map([[customer, 100]]), answers, finals: [final(70, [30])] });
-    expect(verdict).toMatchObject({ created: 1, replayed: 1, refused: 1, badReplays: 0, negatives: 0, consumptionMismatches: 0, consumed: 30, acknowledged: 30 });
+    expect(verdict).toMatchObject({ created: 1, replayed: 1, refused: 1, badReplays: 0, negatives: 0, consumptionMismatches: 0, lostDebits: 0, unacknowledgedDebits: 0, consumed: 30, acknowledged: 30 });
   });
 
   it('when a replay answers another body than the first, then it is a bad replay', () => {
@@ -39,12 +39,17 @@ describe('judging racing debits', () => {
   });
 
   it('when the ledger took a debit that no answer acknowledged, then consumption does not match', () => {
-    const verdict = judgeDebits({ initial: new Map([[customer, 100]]), answers: [answer('a', 30, 201, receipt(30, 70))], finals: [final(40, [30, 30])] });
-    expect(verdict.consumptionMismatches).toBe(1);
+    const verdict = judgeDebits({ initial: new Map([[customer, 100]]), answers: [answer('k0', 30, 201, receipt(30, 70))], finals: [final(40, [30, 30])] });
+    expect(verdict).toMatchObject({ consumptionMismatches: 1, lostDebits: 0, unacknowledgedDebits: 1 });
+  });
+
+  it('when an acknowledged debit is not in the ledger, then it is lost', () => {
+    const verdict = judgeDebits({ initial: new Map([[customer, 100]]), answers: [answer('k0', 30, 201, receipt(30, 70)), answer('k1', 5, 201, receipt(5, 65))], finals: [final(70, [30])] });
+    expect(verdict).toMatchObject({ consumptionMismatches: 1, lostDebits: 1 });
   });
 
   it('when a retried request answers 200, then it stands for the 201 whose answer was lost', () => {
-    const verdict = judgeDebits({ initial: new Map([[customer, 100]]), answers: [answer('a', 30, 200, receipt(30, 70), true)], finals: [final(70, [30])] });
+    const verdict = judgeDebits({ initial: new Map([[customer, 100]]), answers: [answer('k0', 30, 200, receipt(30, 70), true)], finals: [final(70, [30])] });
     expect(verdict).toMatchObject({ badReplays: 0, consumptionMismatches: 0, acknowledged: 30 });
   });
 
