@@ -14,6 +14,7 @@ import { ensurePeerTools } from '../src/peers/tools';
 import { CHAOS_CATALOG } from './catalog';
 import { ChaosDatabase } from './database';
 import { field } from './http';
+import type { Answer } from './http';
 import { ServerProcess, projectRoot, tsxLoader } from './serverProcess';
 
 export const WEBHOOK_SECRET = 'whsec_chaos_suite_secret';
@@ -95,6 +96,39 @@ export type Instances = readonly [ServerProcess, ServerProcess];
 /** The instance a load balancer in round-robin would pick for request number n. */
 export function instance(servers: Instances, n: number): ServerProcess {
   return n % 2 === 0 ? servers[0] : servers[1];
+}
+
+/**
+ * Restarts an instance that died (and counts it), so one poison request does not blind the rest of a
+ * run: after a request gets no answer, every caller waits while the dead instance is started again.
+ */
+export class Reviver {
+  deaths = 0;
+  readonly lastWords: string[] = [];
+  private reviving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly servers: Instances) {}
+
+  /** Resolves once no restart is under way. */
+  ready(): Promise<void> {
+    return this.reviving;
+  }
+
+  /** Called after each answer; a missing answer may mean the instance died (it can take a moment to exit). */
+  async afterAnswer(server: ServerProcess, answer: Answer): Promise<void> {
+    if (answer.status !== 0 || !(await server.exitedWithin(3000))) return;
+    this.reviving = this.reviving.then(() => this.restartDead());
+    await this.reviving;
+  }
+
+  private async restartDead(): Promise<void> {
+    for (const server of this.servers) {
+      if (server.alive) continue;
+      this.deaths += 1;
+      this.lastWords.push(`${server.name} died: ${server.lastWords.slice(0, 300)}`);
+      await server.start();
+    }
+  }
 }
 
 export async function stopInstances(servers: Instances): Promise<void> {

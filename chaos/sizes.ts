@@ -14,10 +14,10 @@ export interface Sizes {
 export const FULL: Sizes = {
   mode: 'full',
   storm: { events: 2000, maxDeliveries: 4, inFlight: 16 },
-  killLoop: { events: 600, kills: 12, inFlight: 8 },
+  killLoop: { events: 1000, kills: 15, inFlight: 8 },
   racing: { hotDebits: 1000, hotReplays: 300, accounts: 100, debitsPerAccount: 10, inFlight: 24 },
   freeze: { freezeMs: 10_000, downMs: 5_000, inFlight: 12 },
-  fuzz: { runsPerRoute: 150 },
+  fuzz: { runsPerRoute: 300 },
 };
 
 export const SHORT: Sizes = {

@@ -7,11 +7,10 @@
 import fc from 'fast-check';
 import { grant, readAccount } from '../api';
 import type { Experiment, Outcome, RunContext } from '../experiment';
-import type { Answer, RequestInput } from '../http';
-import { field, isJsonError } from '../http';
-import { ADMIN_KEY, APP_KEY, WEBHOOK_SECRET, instance, startInstances, stopInstances } from '../lab';
-import type { Instances } from '../lab';
-import type { ServerProcess } from '../serverProcess';
+import { AnswerTally } from '../answerTally';
+import type { RequestInput } from '../http';
+import { field } from '../http';
+import { ADMIN_KEY, APP_KEY, Reviver, WEBHOOK_SECRET, instance, startInstances, stopInstances } from '../lab';
 import type { FuzzCase, Operation } from '../fuzzCases';
 import { documentOperations, operationCases, wouldChangeAccount } from '../fuzzCases';
 import { rawCases } from '../rawCases';
@@ -52,75 +51,11 @@ function toRequest(fuzz: FuzzCase): RequestInput {
   return { method: fuzz.method, path: fuzz.path, headers, body, timeoutMs: 20_000 };
 }
 
-/** What the experiment counts; every answer goes through `judge`. */
-class Tally {
-  requests = 0;
-  serverErrors = 0;
-  noAnswer = 0;
-  nonJsonErrors = 0;
-  undocumented = 0;
-  rawUnexpected = 0;
-  readonly examples: string[] = [];
-
-  note(text: string): void {
-    if (this.examples.length < 60) this.examples.push(text);
-  }
-
-  /** Counts the answer; `quiet` leaves the wording of a failure to the caller. */
-  judge(what: string, answer: Answer, documented: Set<number> | null, quiet = false): void {
-    this.requests += 1;
-    const note = (text: string): void => {
-      if (!quiet) this.note(text);
-    };
-    if (answer.status === 0) {
-      this.noAnswer += 1;
-      note(`${what}: no answer (${answer.failure ?? 'unknown'}) after ${Math.round(answer.ms)} ms`);
-    } else if (answer.status >= 500) {
-      this.serverErrors += 1;
-      note(`${what}: ${answer.status} ${answer.text.slice(0, 120)}`);
-    }
-    if (answer.status >= 400 && !isJsonError(answer)) {
-      this.nonJsonErrors += 1;
-      note(`${what}: ${answer.status} not a JSON error (${answer.contentType}) ${answer.text.slice(0, 80)}`);
-    }
-    if (documented && answer.status !== 0 && !documented.has(answer.status)) this.undocumented += 1;
-  }
+function describeCase(fuzz: FuzzCase): string {
+  const body = fuzz.body.kind === 'json' ? JSON.stringify(fuzz.body.value) : fuzz.body.kind === 'text' ? JSON.stringify(fuzz.body.text) : 'none';
+  const signature = fuzz.path.startsWith('/webhooks/') ? `, signature ${fuzz.signature}` : '';
+  return `${fuzz.method} ${fuzz.path.slice(0, 80)} (key ${fuzz.auth}, ${fuzz.contentType ?? 'no content type'}${signature}, body ${body.slice(0, 160)})`;
 }
-
-/**
- * Restarts an instance that died (and counts it), so one poison request does not blind the rest of the
- * run: after a request gets no answer, everyone waits while the dead instance is started again.
- */
-class Reviver {
-  deaths = 0;
-  readonly lastWords: string[] = [];
-  private reviving: Promise<void> = Promise.resolve();
-
-  constructor(private readonly servers: Instances) {}
-
-  /** Resolves once no restart is under way. */
-  ready(): Promise<void> {
-    return this.reviving;
-  }
-
-  /** Called after an answer; a missing answer may mean the instance died (it can take a moment to exit). */
-  async afterAnswer(server: ServerProcess, answer: Answer): Promise<void> {
-    if (answer.status !== 0 || !(await server.exitedWithin(3000))) return;
-    this.reviving = this.reviving.then(() => this.restartDead());
-    await this.reviving;
-  }
-
-  private async restartDead(): Promise<void> {
-    for (const server of this.servers) {
-      if (server.alive) continue;
-      this.deaths += 1;
-      this.lastWords.push(`${server.name} died: ${server.lastWords.slice(0, 300)}`);
-      await server.start();
-    }
-  }
-}
-
-const describeCase = (fuzz: FuzzCase): string => `${fuzz.method} ${fuzz.path.slice(0, 80)} (${fuzz.auth}, ${fuzz.contentType ?? 'no type'}, body ${fuzz.body.kind})`;
 
 export const fuzz: Experiment = {
   name: 'fuzz',
@@ -134,8 +69,8 @@ export const fuzz: Experiment = {
       await grant(servers[0], VICTIM, 1000);
       const sentinel = async (): Promise<string> => JSON.stringify(await readAccount(servers[0], SENTINEL));
       const before = await sentinel();
-      const tally = new Tally();
-      const rawTally = new Tally();
+      const tally = new AnswerTally();
+      const rawTally = new AnswerTally();
       let stateChanges = 0;
       let last = before;
       /** Reads the sentinel; a difference from the last read is a state change, blamed on `cause`. */
@@ -152,7 +87,7 @@ export const fuzz: Experiment = {
       for (const [i, raw] of cases.entries()) {
         const server = instance(servers, i);
         const answer = await server.client.send(raw.request);
-        rawTally.judge(raw.name, answer, null, true);
+        rawTally.judge({ operation: 'issue 11 cases', what: raw.name, answer, documented: null, quiet: true });
         const outcome = field(answer.json, 'status');
         const got = answer.status === 200 && typeof outcome === 'string' ? `${answer.status} ${outcome}` : String(answer.status);
         if (!raw.expect.includes(got)) {
@@ -178,7 +113,7 @@ export const fuzz: Experiment = {
         const server = instance(servers, sent.instance);
         await reviver.ready();
         const answer = await server.client.send(toRequest(sent));
-        tally.judge(describeCase(sent), answer, operation.documented);
+        tally.judge({ operation: operation.name, what: describeCase(sent), answer, documented: operation.documented });
         await reviver.afterAnswer(server, answer);
       });
       await reviver.ready();
@@ -200,7 +135,7 @@ export const fuzz: Experiment = {
           { name: 'issue 11 cases answer as expected', held: rawTally.rawUnexpected === 0 },
           { name: 'no instance died', held: reviver.deaths === 0 },
         ],
-        details: [...rawTally.examples, ...tally.examples.slice(0, 8), ...reviver.lastWords],
+        details: [...rawTally.notes, ...tally.failuresByOperation(), ...reviver.lastWords],
       };
     } finally {
       await stopInstances(servers);
