@@ -46,8 +46,9 @@ class Stream {
 
 async function killAndRestart(input: { victim: ServerProcess; other: ServerProcess; stream: Stream }): Promise<KillRecord & { restarted: Promise<void> }> {
   const { victim, other, stream } = input;
-  // Never both down: Stripe's retries need somewhere to land.
+  // Never both down: Stripe's retries need somewhere to land. And never into silence: wait (briefly) for a request in flight.
   while (!other.alive || !victim.alive) await sleep(20);
+  for (let waited = 0; stream.inFlight === 0 && waited < 2000; waited += 5) await sleep(5);
   const inFlight = stream.inFlight;
   await victim.kill9();
   const startedAt = performance.now();
