@@ -56,17 +56,38 @@ export class MixedLoad {
     }
   }
 
+  /**
+   * `count` debits at once, on top of the steady load; resolves once `answered` of them have answered 201,
+   * so a database kill that follows lands while acknowledged writes are still fresh.
+   */
+  async burst(count: number, answered: number): Promise<void> {
+    let created = 0;
+    let wake: () => void = () => undefined;
+    const enough = new Promise<void>((resolve) => (wake = resolve));
+    const all = Array.from({ length: count }, async () => {
+      const n = this.sequence++;
+      const startedAt = performance.now();
+      const status = await this.spend(n);
+      this.requests.push({ kind: 'debit', startedAt, ms: performance.now() - startedAt, status });
+      if (status === 201 && ++created >= answered) wake();
+    });
+    await Promise.race([enough, Promise.all(all)]);
+  }
+
+  private async spend(n: number): Promise<number> {
+    const { servers, accounts, random } = this.input;
+    const request = { customer: random.pick(accounts), key: `load-${n}`, amount: random.int(1, 10) };
+    const answer = await debit(instance(servers, n), { ...request, idempotencyKey: request.key, timeoutMs: CLIENT_TIMEOUT_MS });
+    const definitive = answer.status !== 0 && answer.status < 500;
+    this.debits.set(request.key, { request, answer: definitive ? { ...request, status: answer.status, json: answer.json, retried: false } : null });
+    return answer.status;
+  }
+
   private async act(action: Action, n: number): Promise<number> {
     const { servers, accounts, random } = this.input;
     const server = instance(servers, n);
     if (action === 'balance') return (await balance(server, random.pick(accounts), CLIENT_TIMEOUT_MS)).status;
-    if (action === 'debit') {
-      const request = { customer: random.pick(accounts), key: `load-${n}`, amount: random.int(1, 10) };
-      const answer = await debit(server, { ...request, idempotencyKey: request.key, timeoutMs: CLIENT_TIMEOUT_MS });
-      const definitive = answer.status !== 0 && answer.status < 500;
-      this.debits.set(request.key, { request, answer: definitive ? { ...request, status: answer.status, json: answer.json, retried: false } : null });
-      return answer.status;
-    }
+    if (action === 'debit') return this.spend(n);
     // Events not sent yet first; once all are out, redeliveries of sent ones (Stripe duplicates).
     const event = this.unsent.shift() ?? random.pick([...this.events.values()]).event;
     const answer = await deliverOnce(server, event, CLIENT_TIMEOUT_MS);

@@ -1,7 +1,8 @@
 /**
  * Database frozen and killed mid-load: under a steady load of debits, Stripe events and balance reads,
  * SecantusDB is paused (SIGSTOP) for ~10 s and resumed (SIGCONT), then killed (SIGKILL) and, after a few
- * seconds down, started again on the same port and storage. While it does not answer, every request must
+ * seconds down, started again on the same port and storage (the kill lands amid a burst of debits, right
+ * after half of them were acknowledged). While it does not answer, every request must
  * still be answered within 5 s (503, or 500 for webhooks so Stripe retries) and `/readyz` must say 503
  * within 2 s; service must resume by itself; after Stripe-like retries every effect is applied once.
  */
@@ -27,6 +28,8 @@ const READY_GRACE_MS = 100;
 const RESUME_LIMIT_MS = 30_000;
 const LOAD_ACCOUNTS = 20;
 const LOAD_GRANT = 1_000_000;
+/** Debits sent at once just before the database is killed. */
+const KILL_BURST = 40;
 
 const resumed = (ms: number | null): string => (ms === null ? `not within ${seconds(RESUME_LIMIT_MS)}` : seconds(ms));
 
@@ -57,6 +60,8 @@ export const frozenDatabase: Experiment = {
       const thawedAt = performance.now();
       const afterThaw = await untilServing({ servers, customer: probe, since: thawedAt, limitMs: RESUME_LIMIT_MS });
       await sleep(2_000);
+      // The kill lands amid a burst of writes, half of them just acknowledged: what they wrote must survive it.
+      await load.burst(KILL_BURST, KILL_BURST / 2);
       const killedAt = performance.now();
       await db.kill();
       context.progress(`database killed; down for ${seconds(sizes.freeze.downMs)}`);
