@@ -4,7 +4,7 @@
  * with the first example of each, so a report says where to look.
  */
 import type { Answer } from './http';
-import { isJsonError } from './http';
+import { isHtmlPage, isJsonError } from './http';
 
 export interface JudgedAnswer {
   operation: string;
@@ -13,6 +13,8 @@ export interface JudgedAnswer {
   answer: Answer;
   /** Statuses the document lists for the operation; null: not checked. */
   documented: Set<number> | null;
+  /** How the document says its errors come (the browser's pages answer HTML); JSON when not said. */
+  errorMedia?: 'json' | 'html';
   /** The caller words its own notes. */
   quiet?: boolean;
 }
@@ -44,9 +46,11 @@ export class AnswerTally {
       this.serverErrors += 1;
       problems.push(`${answer.status} ${answer.text.slice(0, 100)}`);
     }
-    if (answer.status >= 400 && !isJsonError(answer)) {
+    const asDocumented = input.errorMedia === 'html' ? isHtmlPage(answer) : isJsonError(answer);
+    if (answer.status >= 400 && !asDocumented) {
       this.nonJsonErrors += 1;
-      problems.push(`${answer.status} is not a JSON error (${answer.contentType || 'no content type'}): ${answer.text.slice(0, 80)}`);
+      const expected = input.errorMedia === 'html' ? 'an HTML page' : 'a JSON error';
+      problems.push(`${answer.status} is not ${expected} (${answer.contentType || 'no content type'}): ${answer.text.slice(0, 80)}`);
     }
     if (input.documented && answer.status !== 0 && !input.documented.has(answer.status)) this.undocumented += 1;
     if (problems.length === 0 || input.quiet) return;

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { ACTED_ON_EVENT_TYPES } from '../src/stripe/mapEvent';
-import type { OpenApiDocument, OperationObject, ParameterObject } from '../test/support/openapi';
+import type { OpenApiDocument, OperationObject, ParameterObject, ResponseObject } from '../test/support/openapi';
 import { METHODS, resolveRef, schemaValidator } from '../test/support/openapi';
 import type { FuzzBody, SchemaResolver } from './schemaArbitrary';
 import { bodyArbitrary, oddString, schemaArbitrary } from './schemaArbitrary';
@@ -42,6 +42,8 @@ export interface Operation {
   validBody: ((value: unknown) => boolean) | null;
   /** Statuses the document lists for it. */
   documented: Set<number>;
+  /** How its errors are documented: the JSON error, or (the customer's billing page) an HTML page. */
+  errorMedia: 'json' | 'html';
 }
 
 export function documentOperations(doc: OpenApiDocument): Operation[] {
@@ -55,7 +57,22 @@ export function documentOperations(doc: OpenApiDocument): Operation[] {
       const needs = security.length === 0 ? 'none' : security.every((s) => 'adminKey' in s) ? 'admin' : 'app';
       const schema = operation.requestBody?.content['application/json']?.schema;
       const validBody = schema === undefined ? null : (value: unknown): boolean => Boolean(validator(schema)(value));
-      return [{ name: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, operation, parameters, needs, validBody, documented: new Set(Object.keys(operation.responses).map(Number)) }];
+      const errorPages = Object.entries(operation.responses).some(
+        ([status, response]) => Number(status) >= 400 && resolveRef<ResponseObject>(doc, response).content?.['text/html'] !== undefined,
+      );
+      return [
+        {
+          name: `${method.toUpperCase()} ${path}`,
+          method: method.toUpperCase(),
+          path,
+          operation,
+          parameters,
+          needs,
+          validBody,
+          documented: new Set(Object.keys(operation.responses).map(Number)),
+          errorMedia: errorPages ? 'html' : 'json',
+        },
+      ];
     }),
   );
 }

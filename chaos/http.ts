@@ -78,7 +78,12 @@ export function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? Reflect.get(value, key) : undefined;
 }
 
-/** The error body every non-2xx answer must have: `{ error: { type, message } }`. */
+/** What a browser page answers, errors included: an HTML document. */
+export function isHtmlPage(answer: Answer): boolean {
+  return answer.contentType.startsWith('text/html') && /^<!doctype html>/i.test(answer.text.trimStart());
+}
+
+/** The error body every non-2xx answer of the JSON API must have: `{ error: { type, message } }`. */
 export function isJsonError(answer: Answer): boolean {
   const error = field(answer.json, 'error');
   return answer.contentType.startsWith('application/json') && typeof field(error, 'type') === 'string' && typeof field(error, 'message') === 'string';
