@@ -127,7 +127,8 @@ async function measureScale(uri: string, size: number): Promise<Row[]> {
     const measured = Math.min(500, Math.max(100, Math.floor(size / 2)));
     const seeded = customersOf('a', size - measured);
     const fresh = customersOf('b', measured);
-    await inParallel(seeded, (c) => deliver(s, c));
+    const seedRate = await rate(seeded.length, () => inParallel(seeded, (c) => deliver(s, c)));
+    process.stderr.write(`seeded ${seeded.length} accounts through the webhook at ${seedRate.toFixed(0)}/s\n`);
     await s.floor.seed([...seeded], await s.accountBytes(seeded[0] ?? ''));
     const rows: Row[] = [];
 

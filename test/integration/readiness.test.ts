@@ -10,7 +10,7 @@ describe('start-up and readiness', () => {
 
       expect(await indexes('accounts')).toEqual(
         expect.arrayContaining([
-          { key: { nextDueAt: 1, _id: 1 }, unique: false },
+          { key: { nextDueAt: 1 }, unique: false },
           { key: { externalId: 1 }, unique: false },
           { key: { 'topups.paymentIntent': 1 }, unique: false },
           { key: { 'payments.paymentIntent': 1 }, unique: false },
