@@ -30,6 +30,8 @@ export const FLUSH_AT = 16;
  */
 export const OUTBOX_LIMIT = 256;
 const MAX_ATTEMPTS = 40;
+/** Due accounts' ids read at a time by the sweep (bounded memory however many are due). */
+const DUE_ID_PAGE = 5000;
 
 interface Loaded {
   doc: AccountDoc | null;
@@ -205,38 +207,44 @@ export class MongoAccountStore implements AccountStore {
   }
 
   /**
-   * The sweep: every account due at `asOf`, a batch at a time, each batch in three round trips however
-   * many accounts it holds (read them; copy their outboxes to the ledger, and settled records to the
-   * archive; write every decision with one bulk of conditional updates). A written account is due no
-   * more, so the next read finds the next ones; one that failed is left out of the reads for the rest of
-   * the run and stays due for the next. An account another writer changed meanwhile is done again on its own.
+   * The sweep: every account due at `asOf`. The ids of what is due are read first, a page at a time; then each
+   * batch costs three round trips however many accounts it holds (read them by id; copy their outboxes to the
+   * ledger, and settled records to the archive; write every decision with one bulk of conditional updates).
+   * A written account is due no more, so the next page of ids holds the next ones; one that failed is left out
+   * for the rest of the run and stays due for the next. An account another writer changed meanwhile is done
+   * again on its own.
    */
   async changeAllDue<T>(input: { asOf: Date; batchSize: number; decide: Decide<T>; onOutcome: (outcome: DueOutcome<T>) => void }): Promise<void> {
     const failed: string[] = [];
     const seen = new Set<string>();
     for (;;) {
-      const docs = await this.readDue(input.asOf, failed, input.batchSize);
+      const page = await this.dueIds(input.asOf, failed);
       // Only what this run has not met yet: an account that stayed due after its write would otherwise loop.
-      const fresh = docs.filter((d) => !seen.has(d._id));
+      const fresh = page.filter((id) => !seen.has(id));
       if (fresh.length === 0) return;
-      for (const doc of fresh) seen.add(doc._id);
-      for (const outcome of await this.writeDue(fresh, input.decide)) {
-        if (!outcome.ok) failed.push(outcome.customer);
-        input.onOutcome(outcome);
+      for (const id of fresh) seen.add(id);
+      for (let i = 0; i < fresh.length; i += input.batchSize) {
+        // Still due: another instance's sweep may have been first.
+        const docs = await this.collections.accounts.find({ _id: { $in: fresh.slice(i, i + input.batchSize) }, nextDueAt: { $lte: input.asOf } }).toArray();
+        for (const outcome of await this.writeDue(docs, input.decide)) {
+          if (!outcome.ok) failed.push(outcome.customer);
+          input.onOutcome(outcome);
+        }
       }
-      // A short batch was the last of what was due when it was read.
-      if (docs.length < input.batchSize) return;
+      if (page.length < DUE_ID_PAGE) return;
     }
   }
 
   /**
-   * Due accounts in no particular order: a range on `nextDueAt` with a limit and no sort, which every server
-   * answers from the index without reading the whole due set (SecantusDB fetches and sorts every match
-   * before a limit; measured 240 ms a batch at 10,000 accounts with a sort, 40 ms without).
+   * The ids of accounts due at `asOf`, in no particular order: a range on `nextDueAt` read from the index
+   * alone. It is read a page of ids at a time rather than a batch of documents at a time because SecantusDB
+   * reads the whole range before it applies a limit (measured: 240 ms for any batch of 100 out of 10,000 due,
+   * against 14 ms for 100 documents by id), while a real MongoDB stops at the limit either way.
    */
-  private readDue(asOf: Date, excluded: string[], limit: number): Promise<AccountDoc[]> {
+  private async dueIds(asOf: Date, excluded: string[]): Promise<string[]> {
     const filter = excluded.length > 0 ? { nextDueAt: { $lte: asOf }, _id: { $nin: excluded } } : { nextDueAt: { $lte: asOf } };
-    return this.collections.accounts.find(filter).limit(limit).toArray();
+    const docs = await this.collections.accounts.find(filter, { projection: { _id: 1 } }).limit(DUE_ID_PAGE).toArray();
+    return docs.map((d) => d._id);
   }
 
   private async writeDue<T>(docs: AccountDoc[], decide: Decide<T>): Promise<DueOutcome<T>[]> {

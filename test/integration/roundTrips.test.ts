@@ -169,7 +169,7 @@ describe('round trips of each path', () => {
     const res = await request(h.app).post('/v1/admin/run-due').set(asAdmin).send({}).expect(200);
     expect(res.body).toEqual({ granted: 20, expired: 20, failed: 0 });
     expect(count.total()).toBeLessThanOrEqual(3 * customers.length);
-    // One read of the due accounts, one copy of their outboxes to the ledger, one bulk of conditional updates.
-    expect(described()).toBe('find accounts, insert ledger, update accounts');
+    // The due ids (once per 5,000), then per batch: the accounts by id, one copy of their outboxes, one bulk of conditional updates.
+    expect(described()).toBe('find accounts, find accounts, insert ledger, update accounts');
   });
 });
