@@ -1,11 +1,11 @@
 /**
  * `npm run bench`: each path that carries money, through the real Express app over HTTP (keep-alive,
- * 8 requests in flight), against its floor measured in the same run on the same server (bench/floor.ts),
+ * 8 requests in flight, sent from a load generator on a thread of its own), against its floor measured in the same run on the same server (bench/floor.ts),
  * at 200 accounts and at 20,000. Prints figures and ratios; asserts nothing about speed.
  *
  * On a scratch SecantusDB by default, or on MONGODB_URI. BENCH_SCALES overrides the sizes (e.g. "200").
  */
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import mongoose from 'mongoose';
@@ -20,6 +20,8 @@ import { invoicePaid, signedDelivery } from '../test/fixtures/stripe';
 import { testCatalog } from '../test/support/harness';
 import { countCommands } from '../test/support/commandCounter';
 import { floorOn } from './floor';
+import { sendLoad } from './load';
+import type { PreparedRequest } from './load';
 import type { Floor } from './floor';
 
 const SECRET = 'whsec_bench';
@@ -87,38 +89,24 @@ async function startService(uri: string): Promise<Running> {
   };
 }
 
-/** node:http with keep-alive: the lightest client, so the figures are the service's and not the load generator's. */
-const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
-
-function send(url: string, options: { method: string; headers: Record<string, string>; body?: string }): Promise<number> {
-  return new Promise((done, fail) => {
-    const req = request(url, { method: options.method, headers: options.headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0));
-    });
-    req.on('error', fail);
-    req.end(options.body);
-  });
-}
-
-async function post(url: string, body: string, headers: Record<string, string>, expected: number[]): Promise<void> {
-  const status = await send(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
-  if (!expected.includes(status)) throw new Error(`${url} answered ${status}`);
-}
-
-function deliver(s: Running, customer: string): Promise<void> {
+function paidEvent(customer: string): PreparedRequest {
   const event = invoicePaid({ customer, subscription: `sub_${customer}`, price: 'price_pro_y', periodStart: '2026-01-15T00:00:00Z', periodEnd: '2027-01-15T00:00:00Z' });
   const { body, signature } = signedDelivery(event, { secret: SECRET });
-  return post(`${s.base}/webhooks/stripe`, body, { 'Stripe-Signature': signature }, [200]);
+  return { method: 'POST', path: '/webhooks/stripe', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature }, body, expect: [200] };
 }
 
-function debit(s: Running, customer: string, key: string): Promise<void> {
-  return post(`${s.base}/v1/customers/${customer}/debits`, JSON.stringify({ amount: 1, idempotencyKey: key }), { Authorization: KEY }, [201]);
+function debitRequest(customer: string, key: string, expect = [201]): PreparedRequest {
+  return { method: 'POST', path: `/v1/customers/${customer}/debits`, headers: { 'Content-Type': 'application/json', Authorization: KEY }, body: JSON.stringify({ amount: 1, idempotencyKey: key }), expect };
 }
 
-async function read(s: Running, customer: string): Promise<void> {
-  const status = await send(`${s.base}/v1/customers/${customer}/balance`, { method: 'GET', headers: { Authorization: KEY } });
-  if (status !== 200) throw new Error(`balance answered ${status}`);
+function balanceRequest(customer: string): PreparedRequest {
+  return { method: 'GET', path: `/v1/customers/${customer}/balance`, headers: { Authorization: KEY }, expect: [200] };
+}
+
+/** Requests per second through the service, sent from the load generator's own thread. */
+async function served(s: Running, requests: PreparedRequest[]): Promise<number> {
+  const { seconds } = await sendLoad({ base: s.base, inFlight: IN_FLIGHT, requests });
+  return requests.length / seconds;
 }
 
 async function measureScale(uri: string, size: number): Promise<Row[]> {
@@ -127,28 +115,28 @@ async function measureScale(uri: string, size: number): Promise<Row[]> {
     const measured = Math.min(500, Math.max(100, Math.floor(size / 2)));
     const seeded = customersOf('a', size - measured);
     const fresh = customersOf('b', measured);
-    const seedRate = await rate(seeded.length, () => inParallel(seeded, (c) => deliver(s, c)));
+    const seedRate = await served(s, seeded.map(paidEvent));
     process.stderr.write(`seeded ${seeded.length} accounts through the webhook at ${seedRate.toFixed(0)}/s\n`);
     await s.floor.seed([...seeded], await s.accountBytes(seeded[0] ?? ''));
     const rows: Row[] = [];
 
-    const ingest = await rate(measured, () => inParallel(fresh, (c) => deliver(s, c)));
+    const ingest = await served(s, fresh.map(paidEvent));
     const ingestFloor = await rate(measured, () => inParallel(fresh, (c) => s.floor.ingest(c, `evt_floor_${c}`)));
     rows.push({ path: 'webhook invoice.paid, new customers', ops: measured, rate: ingest, floor: ingestFloor });
 
     const hot = seeded[0] ?? '';
     const keys = Array.from({ length: 400 }, (_, i) => i);
-    const hotRate = await rate(keys.length, () => inParallel(keys, (i) => debit(s, hot, `hot-${i}`)));
+    const hotRate = await served(s, keys.map((i) => debitRequest(hot, `hot-${i}`)));
     const hotFloor = await rate(keys.length, () => inParallel(keys, (i) => s.floor.debit(hot, `hot-${i}`)));
     rows.push({ path: 'debits on one hot account', ops: keys.length, rate: hotRate, floor: hotFloor });
 
     const spreadOn = (i: number): string => seeded[(i * 7919) % seeded.length] ?? '';
-    const spread = await rate(keys.length, () => inParallel(keys, (i) => debit(s, spreadOn(i), `spread-${i}`)));
+    const spread = await served(s, keys.map((i) => debitRequest(spreadOn(i), `spread-${i}`)));
     const spreadFloor = await rate(keys.length, () => inParallel(keys, (i) => s.floor.debit(spreadOn(i), `spread-${i}`)));
     rows.push({ path: 'debits spread over accounts', ops: keys.length, rate: spread, floor: spreadFloor });
 
     const reads = Array.from({ length: 1000 }, (_, i) => spreadOn(i + 3));
-    const readRate = await rate(reads.length, () => inParallel(reads, (c) => read(s, c)));
+    const readRate = await served(s, reads.map(balanceRequest));
     const readFloor = await rate(reads.length, () => inParallel(reads, (c) => s.floor.read(c)));
     rows.push({ path: 'balance reads', ops: reads.length, rate: readRate, floor: readFloor });
 
@@ -175,11 +163,14 @@ async function roundTrips(s: Running, customers: string[]): Promise<[string, num
     return s.count.total();
   };
   const c = customers[1] ?? '';
+  const one = async (prepared: PreparedRequest): Promise<void> => {
+    await sendLoad({ base: s.base, inFlight: 1, requests: [prepared] });
+  };
   return [
-    ['debit, new key', await counted(() => debit(s, c, 'rt-1'))],
-    ['debit, repeated key', await counted(() => post(`${s.base}/v1/customers/${c}/debits`, JSON.stringify({ amount: 1, idempotencyKey: 'rt-1' }), { Authorization: KEY }, [200]))],
-    ['balance read', await counted(() => read(s, c))],
-    ['invoice.paid, new customer', await counted(() => deliver(s, 'cus_roundtrip'))],
+    ['debit, new key', await counted(() => one(debitRequest(c, 'rt-1')))],
+    ['debit, repeated key', await counted(() => one(debitRequest(c, 'rt-1', [200])))],
+    ['balance read', await counted(() => one(balanceRequest(c)))],
+    ['invoice.paid, new customer', await counted(() => one(paidEvent('cus_roundtrip')))],
   ];
 }
 
