@@ -12,42 +12,14 @@ import { copyFailureLogger, openStores } from '../../src/store/connection';
 import type { Stores } from '../../src/store/connection';
 import type { WrapCollection } from '../../src/store/models';
 import { stripeMockUrl, testMongoUri } from '../setup/peers';
+import { twoPlanCatalog } from '../fixtures/catalog';
 
 export const WEBHOOK_SECRET = 'whsec_test_primary_secret';
 export const OLD_WEBHOOK_SECRET = 'whsec_test_rotated_out_secret';
 export const APP_KEY = 'app_key_for_tests_0001';
 export const ADMIN_KEY = 'admin_key_for_tests_0001';
 
-export const testCatalog: Catalog = {
-  plans: [
-    {
-      id: 'pro',
-      monthlyCredits: 5000,
-      trialCredits: 100,
-      prices: [
-        { price: 'price_pro_m', months: 1 },
-        { price: 'price_pro_q', months: 3 },
-        { price: 'price_pro_y', months: 12 },
-      ],
-    },
-    {
-      id: 'max',
-      monthlyCredits: 20000,
-      trialCredits: 0,
-      prices: [
-        { price: 'price_max_m', months: 1 },
-        { price: 'price_max_q', months: 3 },
-        { price: 'price_max_y', months: 12 },
-      ],
-    },
-  ],
-  topups: [
-    { price: 'price_topup_1k', credits: 1000 },
-    { price: 'price_topup_5k', credits: 5000 },
-  ],
-  topupExpiry: 'never',
-  upgradeCredits: 'on_payment',
-};
+export const testCatalog: Catalog = twoPlanCatalog;
 
 export interface Harness {
   app: Express;
