@@ -7,6 +7,13 @@ import { noMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import type { QueuedSignal, SignalQueue } from './ports';
 
+/**
+ * How long one instance holds a signal while it sends it: twice the send timeout, so an attempt always ends
+ * inside its lease, and short, because a lease left by an instance that died holds the customer's signals back
+ * until it runs out.
+ */
+const DEFAULT_LEASE_MS = 20_000;
+
 export interface DispatcherOptions {
   queue: SignalQueue;
   sender: SignalSender;
@@ -72,7 +79,7 @@ export class SignalDispatcher {
 
   private async deliver(signal: QueuedSignal): Promise<keyof DispatchRound | null> {
     const { queue, clock, sender } = this.options;
-    const leaseMs = this.options.leaseMs ?? 60_000;
+    const leaseMs = this.options.leaseMs ?? DEFAULT_LEASE_MS;
     const leasedAt = clock.now();
     if (!(await queue.lease(signal.id, this.owner, new Date(leasedAt.getTime() + leaseMs), leasedAt))) return null;
     const result = await sender.send(signal, clock.now());
