@@ -26,9 +26,14 @@ export function hookCollections(around: (call: CollectionCall) => unknown): Wrap
     });
 }
 
-/** The name of a write as tests list them: `accounts.replaceOne`, `ledger.insertMany`… */
-export function writeName(call: Pick<CollectionCall, 'collection' | 'method'>): string {
-  return `${call.collection}.${call.method}`;
+/**
+ * The name of a write as tests list them: `accounts.updateOne`, `ledger.insertMany`… An update that only
+ * `$pull`s (what follows a background copy of an outbox) is named apart: `accounts.updateOne ($pull)`.
+ */
+export function writeName(call: Pick<CollectionCall, 'collection' | 'method' | 'args'>): string {
+  const update = call.args[1];
+  const pulls = call.method === 'updateOne' && typeof update === 'object' && update !== null && '$pull' in update;
+  return `${call.collection}.${call.method}${pulls ? ' ($pull)' : ''}`;
 }
 
 /**
