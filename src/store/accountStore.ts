@@ -83,10 +83,12 @@ export class MongoAccountStore implements AccountStore {
   private async changeGroup(customer: string, group: PendingChange[]): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const loaded = await this.load(customer, group.flatMap((p) => (p.opKey === undefined ? [] : [p.opKey])));
+      const stored = loaded.doc ? stateOf(loaded.doc) : null;
       let combined: AccountChange | null = null;
       const answers: (() => void)[] = [];
       for (const pending of group) {
-        const state = combined?.state ?? (loaded.doc ? stateOf(loaded.doc) : null);
+        // Decisions never change the state they are given (they decide on a copy), so one reading serves the group.
+        const state = combined?.state ?? stored;
         // A change earlier in the group may already have made this one's effect (the same key twice).
         const applied = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? loaded.applied.get(pending.opKey) ?? null);
         try {
@@ -130,20 +132,14 @@ export class MongoAccountStore implements AccountStore {
   }
 
   /**
-   * The account, then the entries of `opKeys` it already has: in the outbox, else in the ledger
-   * collection, asked only once something was ever copied there. Read in that order, which is what makes
-   * it sound: an entry that left the outbox before the account was read had been copied to the ledger first.
+   * The account, then the entries of `opKeys` it already has (`findEntries`: the outbox, else the ledger
+   * collection). Read in that order, which is what makes it sound: an entry that left the outbox before
+   * the account was read had been copied to the ledger first.
    */
   private async load(customer: string, opKeys: string[]): Promise<Loaded> {
     const doc = await this.collections.accounts.findOne({ _id: customer });
-    const applied = new Map<string, LedgerEntry>();
-    if (!doc || opKeys.length === 0) return { doc, applied };
-    for (const entry of outboxEntries(doc)) if (opKeys.includes(entry.opKey)) applied.set(entry.opKey, entry);
-    const missing = opKeys.filter((k) => !applied.has(k));
-    if (missing.length === 0 || doc.flushedSeq === 0) return { doc, applied };
-    const copied = await this.collections.ledger.find({ customer, opKey: { $in: missing } }).toArray();
-    for (const entry of copied.map(fromLedgerDoc)) applied.set(entry.opKey, entry);
-    return { doc, applied };
+    const found = doc && opKeys.length > 0 ? await this.findEntries(customer, doc, [], opKeys) : [];
+    return { doc, applied: new Map(found.map((entry) => [entry.opKey, entry])) };
   }
 
   /**
@@ -337,10 +333,10 @@ interface AccountUpdate {
  * appended to the outbox (or, when the outbox was just copied, the outbox replaced by them).
  */
 function updateOf(base: AccountDoc, change: AccountChange, copied: boolean): AccountUpdate {
-  const next = accountDoc({ state: change.state, version: base.version + 1, outbox: [], flushedSeq: base.flushedSeq, nextDueAt: change.nextDueAt, lastWrite: randomUUID() });
-  const $set: AccountUpdate['$set'] = { version: next.version, lastWrite: next.lastWrite, nextDueAt: next.nextDueAt };
+  const $set: AccountUpdate['$set'] = { version: base.version + 1, lastWrite: randomUUID(), nextDueAt: change.nextDueAt };
+  // State fields are stored as they are (src/store/documents.ts), so a field is compared with the state's own.
   for (const key of STATE_FIELDS) {
-    if (!sameValue(base[key], next[key])) Object.assign($set, { [key]: next[key] });
+    if (!sameValue(base[key], change.state[key])) Object.assign($set, { [key]: change.state[key] });
   }
   const added = change.entries.map(toStoredEntry);
   // Signals are only ever appended here and pulled by the dispatcher once copied, never set whole: a
