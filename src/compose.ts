@@ -13,7 +13,8 @@ import type { AppConfig } from './config';
 import type { Catalog } from './domain/catalog';
 import { systemClock } from './domain/clock';
 import type { AdjustableClock, Clock } from './domain/clock';
-import { DEFAULT_LOW_BALANCE, signalsOff } from './domain/signals';
+import { lowBalanceRule } from './domain/lowBalance';
+import { signalsOff } from './domain/signals';
 import type { SignalPolicy } from './domain/signals';
 import { createApp } from './http/app';
 import type { Logger } from './logger';
@@ -68,7 +69,7 @@ export function composeService(input: {
 }): Service {
   const { config, stores, clock } = input;
   const metrics = new PrometheusMetrics({ clock, processMetrics: input.processMetrics ?? false });
-  const signalPolicy: SignalPolicy = config.appWebhook ? { enabled: true, lowBalance: input.catalog.lowBalance ?? DEFAULT_LOW_BALANCE } : signalsOff;
+  const signalPolicy: SignalPolicy = config.appWebhook ? { enabled: true, lowBalance: lowBalanceRule(input.catalog) } : signalsOff;
   const signals = composeDispatcher(input, metrics);
   const accounts = new AccountService(stores.accounts, metrics, signalPolicy);
   const stripe = config.stripeSecretKey

@@ -9,7 +9,8 @@ import type { Catalog, LowBalance } from './catalog';
 export function lowBalanceThreshold(rule: LowBalance, monthlyAllotment: number | null): number | null {
   if ('credits' in rule) return rule.credits;
   if (monthlyAllotment === null || monthlyAllotment <= 0) return null;
-  return (monthlyAllotment * rule.percent) / 100;
+  // Credits are whole: "under 155.5" and "under 156" are the same test, and the signal reports a whole number.
+  return Math.ceil((monthlyAllotment * rule.percent) / 100);
 }
 
 export function lowBalanceRule(catalog: Catalog): LowBalance {

@@ -1,4 +1,7 @@
 import { heldCredits } from './account';
+import { DEFAULT_LOW_BALANCE } from './catalog';
+import type { LowBalance } from './catalog';
+import { lowBalanceThreshold } from './lowBalance';
 import type { AccountState, Bucket, LedgerEntry } from './account';
 import { currentSubscription, subscriptionView } from './view';
 import type { SubscriptionView } from './view';
@@ -13,9 +16,6 @@ import type { SubscriptionView } from './view';
 export const SIGNAL_TYPES = ['credits.granted', 'credits.low', 'credits.exhausted', 'credits.expired', 'subscription.changed'] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
-/** `percent` of the month's allotment (the current plan's monthlyCredits), or a number of credits. */
-export type LowBalance = { percent: number } | { credits: number };
-export const DEFAULT_LOW_BALANCE: LowBalance = { percent: 10 };
 
 export interface SignalPolicy {
   /** Off when no APP_WEBHOOK_URL is set: nothing is recorded for nobody to receive. */
@@ -48,12 +48,14 @@ function creditsOf(state: AccountState): Credits {
   return { balance: state.balance, available: state.balance - held, held };
 }
 
-/** The threshold under which the available balance is low; null when a percentage has no allotment to apply to. */
-export function lowBalanceThreshold(state: AccountState, lowBalance: LowBalance): number | null {
-  if ('credits' in lowBalance) return lowBalance.credits;
+/**
+ * The catalog's `lowBalance` (src/domain/lowBalance.ts, the same rule the billing page warns by) applied to this
+ * account: a percentage is of the current plan's monthly allotment; null when there is none to apply it to.
+ */
+export function lowBalanceThresholdOf(state: AccountState, rule: LowBalance): number | null {
   const sub = currentSubscription(state);
   const allotment = sub?.monthlyCredits ?? state.terms.filter((t) => t.subscriptionId === sub?.id).at(-1)?.slotCredits ?? null;
-  return allotment === null ? null : Math.floor((allotment * lowBalance.percent) / 100);
+  return lowBalanceThreshold(rule, allotment);
 }
 
 function grantSource(entry: LedgerEntry, buckets: Bucket[]): string {
@@ -84,7 +86,7 @@ function decide(input: { policy: SignalPolicy; before: AccountState; after: Acco
   }
   const availableBefore = creditsOf(before).available;
   const availableAfter = creditsOf(after).available;
-  const threshold = lowBalanceThreshold(after, policy.lowBalance);
+  const threshold = lowBalanceThresholdOf(after, policy.lowBalance);
   if (threshold !== null && availableBefore >= threshold && availableAfter < threshold) signals.push({ type: 'credits.low', data: { threshold } });
   if (availableBefore > 0 && availableAfter === 0) signals.push({ type: 'credits.exhausted', data: {} });
   return signals;

@@ -187,12 +187,16 @@ describe('running low', () => {
     { case: '199 credits under a 200-credit rule', input: { available: 199, monthlyAllotment: null, rule: { credits: 200 } }, low: true },
     { case: '200 credits at a 200-credit rule', input: { available: 200, monthlyAllotment: 5000, rule: { credits: 200 } }, low: false },
     { case: '1 credit with the warning turned off (0 percent)', input: { available: 1, monthlyAllotment: 5000, rule: { percent: 0 } }, low: false },
+    { case: '155 credits under 10 percent of 1,555', input: { available: 155, monthlyAllotment: 1555, rule: { percent: 10 } }, low: true },
+    { case: '156 credits at 10 percent of 1,555', input: { available: 156, monthlyAllotment: 1555, rule: { percent: 10 } }, low: false },
   ])('when $case, then running low is $low', ({ input, low }) => {
     expect(isRunningLow(input)).toBe(low);
   });
 
   it('when the rule is a percent, then the threshold is that share of the month’s allotment', () => {
     expect(lowBalanceThreshold({ percent: 10 }, 20000)).toBe(2000);
+    // Whole credits: under 155.5 is under 156, the number the credits.low signal reports.
+    expect(lowBalanceThreshold({ percent: 10 }, 1555)).toBe(156);
     expect(lowBalanceThreshold({ percent: 10 }, null)).toBeNull();
     expect(lowBalanceThreshold({ credits: 300 }, null)).toBe(300);
   });

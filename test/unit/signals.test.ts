@@ -3,7 +3,7 @@ import type { AccountState } from '../../src/domain/account';
 import { AccountDraft } from '../../src/domain/draft';
 import { placeHold } from '../../src/domain/holds';
 import { DEFAULT_RETRY, decideAfterAttempt, retryDelayMs } from '../../src/domain/signalDelivery';
-import { lowBalanceThreshold, recordSignals } from '../../src/domain/signals';
+import { lowBalanceThresholdOf, recordSignals } from '../../src/domain/signals';
 import type { SignalPolicy } from '../../src/domain/signals';
 import { debit } from '../../src/domain/spend';
 
@@ -73,8 +73,8 @@ describe('deciding signals', () => {
   });
 
   it('when the threshold is a percent and the account has no subscription, then there is no threshold', () => {
-    expect(lowBalanceThreshold(withCredits(10), { percent: 10 })).toBeNull();
-    expect(lowBalanceThreshold(withCredits(10), { credits: 7 })).toBe(7);
+    expect(lowBalanceThresholdOf(withCredits(10), { percent: 10 })).toBeNull();
+    expect(lowBalanceThresholdOf(withCredits(10), { credits: 7 })).toBe(7);
   });
 });
 
