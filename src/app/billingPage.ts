@@ -3,7 +3,8 @@ import type { Catalog, Topup } from '../domain/catalog';
 import type { BalanceView } from '../domain/view';
 import type { AccountService } from './accounts';
 import type { LedgerStore } from './ports';
-import { readBalance, readLedger } from './queries';
+import { ledgerPageOf } from './queries';
+import { balanceView } from '../domain/view';
 
 /** What one unit of a top-up costs, as Stripe's Price says. */
 export interface UnitPrice {
@@ -47,9 +48,11 @@ export async function readBillingPage(
   deps: BillingPageDeps,
   query: { customer: string; now: Date; activityLimit: number; activityCursor: string | null; withPrices: boolean },
 ): Promise<BillingPageRead> {
-  const balance = await readBalance(deps.accounts, query.customer, query.now);
+  // One read of the account serves both the balance and the activity, so they show the same moment.
+  const view = await deps.accounts.view(query.customer, query.now);
+  const balance = balanceView(view.state, query.now);
   const [ledger, prices] = await Promise.all([
-    readLedger(deps, { customer: query.customer, limit: query.activityLimit, cursor: query.activityCursor, now: query.now }),
+    ledgerPageOf(deps.ledger, view, { customer: query.customer, limit: query.activityLimit, cursor: query.activityCursor }),
     query.withPrices ? Promise.all(deps.catalog.topups.map((topup) => deps.prices.unitPrice(topup.price))) : [],
   ]);
   return {

@@ -2,7 +2,7 @@ import type { LedgerEntry } from '../domain/account';
 import { DomainError } from '../domain/errors';
 import { balanceView } from '../domain/view';
 import type { BalanceView } from '../domain/view';
-import type { AccountService } from './accounts';
+import type { AccountService, AccountView } from './accounts';
 import type { AccountStore, LedgerStore } from './ports';
 
 /** One read, no write: what is due at `now` is computed, not persisted. */
@@ -25,15 +25,24 @@ export async function readLedger(
   deps: { accounts: AccountService; ledger: LedgerStore },
   query: { customer: string; limit: number; cursor: string | null; now: Date },
 ): Promise<LedgerPageResult> {
+  return ledgerPageOf(deps.ledger, await deps.accounts.view(query.customer, query.now), query);
+}
+
+/** A page of the ledger of an account already read (so a caller that also shows its balance reads it once). */
+export async function ledgerPageOf(
+  ledger: LedgerStore,
+  view: AccountView,
+  query: { customer: string; limit: number; cursor: string | null },
+): Promise<LedgerPageResult> {
   const beforeSeq = query.cursor === null ? null : decodeCursor(query.cursor);
-  const { heldEntries } = await deps.accounts.view(query.customer, query.now);
+  const { heldEntries } = view;
   const wanted = query.limit + 1;
   const held = heldEntries.filter((e) => beforeSeq === null || e.seq < beforeSeq).reverse();
   let entries = held.slice(0, wanted);
   if (entries.length < wanted) {
     // The ledger collection may also hold copies of held entries (copied, not yet dropped from the account).
     const below = Math.min(beforeSeq ?? Number.POSITIVE_INFINITY, heldEntries[0]?.seq ?? Number.POSITIVE_INFINITY);
-    const stored = await deps.ledger.page(query.customer, { limit: wanted - entries.length, beforeSeq: Number.isFinite(below) ? below : null });
+    const stored = await ledger.page(query.customer, { limit: wanted - entries.length, beforeSeq: Number.isFinite(below) ? below : null });
     entries = [...entries, ...stored];
   }
   const page = entries.slice(0, query.limit);

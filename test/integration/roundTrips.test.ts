@@ -161,6 +161,16 @@ describe('round trips of each path', () => {
     expect(count.writes()).toBe(0);
   });
 
+  it('when the customer opens the billing page, then the account is read once and nothing is written', async () => {
+    const customer = await annualSubscriber();
+    const minted = await request(h.app).post(`/v1/customers/${customer}/billing-sessions`).set(asApp).send({}).expect(201);
+    await h.stores.idle();
+    count.reset();
+    await request(h.app).get(new URL(minted.body.url).pathname).expect(200);
+    expect(count.commands().filter((c) => c.collection === 'accounts')).toEqual([{ name: 'find', collection: 'accounts', copy: false }]);
+    expect(count.writes()).toBe(0);
+  });
+
   it('when the sweep turns a month over for many accounts, then it costs at most 3 round trips per account and far fewer per batch', async () => {
     const customers = await Promise.all(Array.from({ length: 20 }, () => annualSubscriber()));
     await Promise.all(customers.map((c, i) => debit(c, `spend-${i}`).expect(201)));
