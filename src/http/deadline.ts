@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { sendError } from './errors';
 
 /** Every request is answered within 5 s (issue 11): this leaves room for the answer itself. */
@@ -10,10 +10,10 @@ export const ANSWER_WITHIN_MS = 4500;
  * idempotency key, or Stripe's redelivery, answers it then. The store's own timeouts
  * (src/store/connection.ts) end the work soon after.
  */
-export function answerWithin(ms: number, answer: (res: Response) => void): RequestHandler {
-  return (_req, res, next) => {
+export function answerWithin(ms: number, answer: (res: Response, req: Request) => void): RequestHandler {
+  return (req, res, next) => {
     const timer = setTimeout(() => {
-      if (!res.headersSent) answer(res);
+      if (!res.headersSent) answer(res, req);
     }, ms);
     timer.unref();
     const stop = (): void => clearTimeout(timer);

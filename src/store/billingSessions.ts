@@ -1,5 +1,6 @@
 import type { Connection, mongo } from 'mongoose';
 import type { BillingSession, BillingSessionStore } from '../app/billingSessions';
+import { unavailableAsDomainError } from './unavailable';
 
 /** `_id` is the token's SHA-256: a lookup by link is a lookup by `_id`, and the token itself is never stored. */
 interface BillingSessionDoc {
@@ -33,7 +34,8 @@ export class MongoBillingSessionStore implements BillingSessionStore {
   /** Opens the collection and ensures its index, at start-up like every other index. */
   static async open(connection: Connection, monotonicMs: () => number = () => performance.now()): Promise<MongoBillingSessionStore> {
     if (!connection.db) throw new Error('billing sessions: the MongoDB connection is not open');
-    const collection = connection.db.collection<BillingSessionDoc>(COLLECTION);
+    // Like every other collection: a database that does not answer is the domain's `unavailable`.
+    const collection = unavailableAsDomainError(connection.db.collection<BillingSessionDoc>(COLLECTION));
     await collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt_1' });
     return new MongoBillingSessionStore(collection, monotonicMs);
   }

@@ -45,13 +45,16 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
 }
 
 async function whileDown(customer: string) {
-  const [debit, balance, webhook, ready] = await Promise.all([
+  // Minted while the database answered; the page is opened while it does not.
+  const page = billingPages.get(customer) ?? '';
+  const [debit, balance, webhook, ready, billing] = await Promise.all([
     timed(() => request(h.app).post(`/v1/customers/${customer}/debits`).set(asApp).send({ amount: 10, idempotencyKey: 'during' })),
     timed(() => request(h.app).get(`/v1/customers/${customer}/balance`).set(asApp)),
     timed(() => deliver(h.app, invoicePaid({ customer: stripeId('cus'), subscription: stripeId('sub'), ...MARCH }))),
     timed(() => request(h.app).get('/readyz')),
+    timed(() => request(h.app).get(page)),
   ]);
-  return { debit, balance, webhook, ready };
+  return { debit, balance, webhook, ready, billing };
 }
 
 function expectAnsweredInTime(down: Awaited<ReturnType<typeof whileDown>>): void {
@@ -60,11 +63,13 @@ function expectAnsweredInTime(down: Awaited<ReturnType<typeof whileDown>>): void
     balance: [down.balance.result.status, down.balance.result.body.error?.type, down.balance.ms < 5000],
     webhook: [down.webhook.result.status, down.webhook.ms < 5000],
     ready: [down.ready.result.status, down.ready.ms < 2000],
+    billing: [down.billing.result.status, String(down.billing.result.headers['content-type']).split(';')[0], down.billing.ms < 5000],
   }).toEqual({
     debit: [503, 'unavailable', true],
     balance: [503, 'unavailable', true],
     webhook: [500, true],
     ready: [503, true],
+    billing: [503, 'text/html', true],
   });
 }
 
@@ -89,9 +94,13 @@ async function expectWhole(customer: string): Promise<void> {
   expect(breaches).toEqual([]);
 }
 
+const billingPages = new Map<string, string>();
+
 async function subscriber(): Promise<string> {
   const customer = stripeId('cus');
   expect((await deliver(h.app, invoicePaid({ customer, subscription: stripeId('sub'), ...MARCH }))).status).toBe(200);
+  const minted = await request(h.app).post(`/v1/customers/${customer}/billing-sessions`).set(asApp).send({}).expect(201);
+  billingPages.set(customer, new URL(minted.body.url).pathname);
   return customer;
 }
 

@@ -112,10 +112,10 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
     setPageHeaders(res, csp, deps.billingPage.frameAncestors);
     next();
   });
-  router.use((req, res, next) =>
-    answerWithin(ANSWER_WITHIN_MS, (late) =>
-      message(renderer, late, 503, layoutFor(req, null), { heading: 'Billing is not answering right now', paragraphs: ['Nothing was charged. Try again in a moment.'] }),
-    )(req, res, next),
+  router.use(
+    answerWithin(ANSWER_WITHIN_MS, (res, req) =>
+      message(renderer, res, 503, layoutFor(req, null), { heading: 'Billing is not answering right now', paragraphs: ['Nothing was charged. Try again in a moment.'] }),
+    ),
   );
   router.use(express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 20 }));
   router.get('/:token', linkPage(showPage));
@@ -131,8 +131,10 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
       message(renderer, res, refused.status, layoutFor(req, null), { heading: 'This form could not be read', paragraphs: ['Nothing was charged. Go back to the billing page and try again.'] });
       return;
     }
+    // Before a link is open (its session could not be read): the same words as a failure after.
+    const failure = failureText(error);
     requestLogger(res, deps.logger).error({ err: error }, 'billing page failed');
-    message(renderer, res, 500, layoutFor(req, null), { heading: 'Something went wrong', paragraphs: ['Nothing was charged. Try again in a moment.'] });
+    message(renderer, res, failure.status, layoutFor(req, null), { heading: failure.heading, paragraphs: [failure.paragraph] });
   };
   router.use(pageErrors);
   return router;
