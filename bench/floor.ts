@@ -30,17 +30,19 @@ export interface Floor {
   /** Floor accounts padded to `bytes`, the size of the service's account documents. */
   seed(customers: string[], bytes: number): Promise<void>;
   debit(customer: string, key: string): Promise<void>;
-  ingest(customer: string, eventId: string): Promise<void>;
+  /** `payload`: the event as JSON text, as the service keeps it (the HTTP floor passes the body it received). */
+  ingest(customer: string, eventId: string, payload?: string): Promise<void>;
   read(customer: string): Promise<void>;
   sweep(customers: string[], batch: number): Promise<void>;
 }
 
-export async function floorOn(connection: Connection): Promise<Floor> {
+/** `name` prefixes the floor's collections, so two floors (the driver's, the HTTP floor's) each start empty. */
+export async function floorOn(connection: Connection, name = 'floor'): Promise<Floor> {
   const db = connection.db;
   if (!db) throw new Error('not connected');
-  const accounts: mongo.Collection<FloorAccount> = db.collection('floor_accounts');
-  const ledger: mongo.Collection<FloorEntry> = db.collection('floor_ledger');
-  const events: mongo.Collection<{ _id: string; type: string; payload: string }> = db.collection('floor_events');
+  const accounts: mongo.Collection<FloorAccount> = db.collection(`${name}_accounts`);
+  const ledger: mongo.Collection<FloorEntry> = db.collection(`${name}_ledger`);
+  const events: mongo.Collection<{ _id: string; type: string; payload: string }> = db.collection(`${name}_events`);
   await ledger.createIndex({ customer: 1, opKey: 1 }, { unique: true });
   await accounts.createIndex({ nextDueAt: 1, _id: 1 });
   let seq = 0;
@@ -62,8 +64,8 @@ export async function floorOn(connection: Connection): Promise<Floor> {
       if (done.matchedCount !== 1) throw new Error('floor debit found no credits');
       await ledger.insertOne(entry(customer, `debit:${key}`, -1));
     },
-    async ingest(customer, eventId) {
-      await events.insertOne({ _id: eventId, type: 'invoice.paid', payload: '{}' });
+    async ingest(customer, eventId, payload = '{}') {
+      await events.insertOne({ _id: eventId, type: 'invoice.paid', payload });
       await accounts.updateOne({ _id: customer }, { $inc: { balance: 5000, version: 1 }, $setOnInsert: { pad } }, { upsert: true });
       await ledger.insertOne(entry(customer, `grant:${eventId}`, 5000));
     },

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: each path that carries money, through the real Express app over HTTP (keep-alive,
  * 8 requests in flight, sent from a load generator on a thread of its own), against its floor measured in the same run on the same server (bench/floor.ts),
- * at 200 accounts and at 20,000. Prints figures and ratios; asserts nothing about speed.
+ * and balance reads and webhooks also against a bare node:http server doing the least they need (bench/httpFloor.ts),
+ * at 200, 10,000 and 20,000 accounts. Prints figures and ratios; asserts nothing about speed.
  *
  * On a scratch SecantusDB by default, or on MONGODB_URI. BENCH_SCALES overrides the sizes (e.g. "200").
  */
@@ -20,6 +21,8 @@ import { invoicePaid, signedDelivery } from '../test/fixtures/stripe';
 import { testCatalog } from '../test/support/harness';
 import { countCommands } from '../test/support/commandCounter';
 import { floorOn } from './floor';
+import { startHttpFloor } from './httpFloor';
+import type { HttpFloor } from './httpFloor';
 import { sendLoad } from './load';
 import type { PreparedRequest } from './load';
 import type { Floor } from './floor';
@@ -29,7 +32,8 @@ const KEY = 'Bearer bench_key';
 const IN_FLIGHT = 8;
 const SWEEP_BATCH = 100;
 
-type Row = { path: string; ops: number; rate: number; floor: number };
+/** `httpFloor`: the rate of the bare HTTP server doing the same (bench/httpFloor.ts), for the paths it serves. */
+type Row = { path: string; ops: number; rate: number; floor: number; httpFloor?: number };
 
 async function rate(count: number, run: () => Promise<void>): Promise<number> {
   const t0 = performance.now();
@@ -60,6 +64,9 @@ interface Running {
   runDue(asOf: Date): Promise<unknown>;
   clock: AdjustableClock;
   floor: Floor;
+  /** Its own floor collections, seeded like the driver floor's, for the webhooks it takes. */
+  httpFloorStore: Floor;
+  httpFloor: HttpFloor;
   count: ReturnType<typeof countCommands>;
   close(): Promise<void>;
 }
@@ -73,14 +80,19 @@ async function startService(uri: string): Promise<Running> {
   const server = createServer(service.app);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
+  const httpFloorStore = await floorOn(stores.connection, 'httpfloor');
+  const httpFloor = await startHttpFloor({ connection: stores.connection, secret: SECRET, floor: httpFloorStore });
   return {
     base: `http://127.0.0.1:${port}`,
     accountBytes: async (customer) => mongoose.mongo.BSON.calculateObjectSize((await stores.connection.db?.collection<{ _id: string }>('accounts').findOne({ _id: customer })) ?? {}),
     runDue: service.runDue,
     clock,
     floor: await floorOn(stores.connection),
+    httpFloorStore,
+    httpFloor,
     count: countCommands(stores.connection),
     close: async () => {
+      await httpFloor.close();
       server.closeAllConnections();
       await new Promise((done) => server.close(done));
       await stores.connection.dropDatabase();
@@ -105,7 +117,11 @@ function balanceRequest(customer: string): PreparedRequest {
 
 /** Requests per second through the service, sent from the load generator's own thread. */
 async function served(s: Running, requests: PreparedRequest[]): Promise<number> {
-  const { seconds } = await sendLoad({ base: s.base, inFlight: IN_FLIGHT, requests });
+  return servedBy(s.base, requests);
+}
+
+async function servedBy(base: string, requests: PreparedRequest[]): Promise<number> {
+  const { seconds } = await sendLoad({ base, inFlight: IN_FLIGHT, requests });
   return requests.length / seconds;
 }
 
@@ -117,12 +133,16 @@ async function measureScale(uri: string, size: number, options: { roundTrips: bo
     const fresh = customersOf('b', measured);
     const seedRate = await served(s, seeded.map(paidEvent));
     process.stderr.write(`seeded ${seeded.length} accounts through the webhook at ${seedRate.toFixed(0)}/s\n`);
-    await s.floor.seed([...seeded], await s.accountBytes(seeded[0] ?? ''));
+    const bytes = await s.accountBytes(seeded[0] ?? '');
+    await s.floor.seed([...seeded], bytes);
+    await s.httpFloorStore.seed([...seeded], bytes);
     const rows: Row[] = [];
 
     const ingest = await served(s, fresh.map(paidEvent));
     const ingestFloor = await rate(measured, () => inParallel(fresh, (c) => s.floor.ingest(c, `evt_floor_${c}`)));
-    rows.push({ path: 'webhook invoice.paid, new customers', ops: measured, rate: ingest, floor: ingestFloor });
+    // Signed now: the HTTP floor checks the signature's age as the service does.
+    const ingestHttp = await servedBy(s.httpFloor.base, fresh.map(paidEvent));
+    rows.push({ path: 'webhook invoice.paid, new customers', ops: measured, rate: ingest, floor: ingestFloor, httpFloor: ingestHttp });
 
     const hot = seeded[0] ?? '';
     const keys = Array.from({ length: 400 }, (_, i) => i);
@@ -138,7 +158,8 @@ async function measureScale(uri: string, size: number, options: { roundTrips: bo
     const reads = Array.from({ length: 1000 }, (_, i) => spreadOn(i + 3));
     const readRate = await served(s, reads.map(balanceRequest));
     const readFloor = await rate(reads.length, () => inParallel(reads, (c) => s.floor.read(c)));
-    rows.push({ path: 'balance reads', ops: reads.length, rate: readRate, floor: readFloor });
+    const readHttp = await servedBy(s.httpFloor.base, reads.map(balanceRequest));
+    rows.push({ path: 'balance reads', ops: reads.length, rate: readRate, floor: readFloor, httpFloor: readHttp });
 
     // Every annual customer's slot turns over at once: the month boundary the sweep exists for.
     s.clock.set(new Date('2026-02-15T00:00:01Z'));
@@ -182,16 +203,17 @@ function printRoundTrips(rows: [string, number][]): void {
 
 function printScale(size: number, rows: Row[]): void {
   process.stdout.write(`${size} accounts, ${IN_FLIGHT} in flight\n`);
-  process.stdout.write(`  ${'path'.padEnd(38)} ${'ops'.padStart(6)} ${'ops/s'.padStart(8)} ${'floor/s'.padStart(8)} ${'ratio'.padStart(6)}\n`);
+  process.stdout.write(`  ${'path'.padEnd(38)} ${'ops'.padStart(6)} ${'ops/s'.padStart(8)} ${'floor/s'.padStart(8)} ${'ratio'.padStart(6)} ${'http/s'.padStart(8)} ${'ratio'.padStart(6)}\n`);
   for (const r of rows) {
-    process.stdout.write(`  ${r.path.padEnd(38)} ${String(r.ops).padStart(6)} ${r.rate.toFixed(0).padStart(8)} ${r.floor.toFixed(0).padStart(8)} ${(r.rate / r.floor).toFixed(2).padStart(6)}\n`);
+    const http = r.httpFloor === undefined ? '' : ` ${r.httpFloor.toFixed(0).padStart(8)} ${(r.rate / r.httpFloor).toFixed(2).padStart(6)}`;
+    process.stdout.write(`  ${r.path.padEnd(38)} ${String(r.ops).padStart(6)} ${r.rate.toFixed(0).padStart(8)} ${r.floor.toFixed(0).padStart(8)} ${(r.rate / r.floor).toFixed(2).padStart(6)}${http}\n`);
   }
   process.stdout.write('\n');
 }
 
 function scales(): number[] {
   const fromEnv = process.env.BENCH_SCALES?.split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 200);
-  return fromEnv && fromEnv.length > 0 ? fromEnv : [200, 20_000];
+  return fromEnv && fromEnv.length > 0 ? fromEnv : [200, 10_000, 20_000];
 }
 
 async function main(): Promise<void> {
@@ -203,7 +225,9 @@ async function main(): Promise<void> {
     uri = mongo.uri;
     stop = mongo.stop;
   }
-  process.stdout.write(`credits bench on ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'a scratch SecantusDB'}; ratio = the path's rate / its floor's rate\n\n`);
+  process.stdout.write(
+    `credits bench on ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'a scratch SecantusDB'}; ratio = the path's rate / its floor's rate (driver floor, then HTTP floor)\n\n`,
+  );
   try {
     const results = new Map<number, Row[]>();
     // A first, unprinted pass warms the JIT, the driver's pool and the server's caches, so the first printed
