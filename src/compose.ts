@@ -4,7 +4,7 @@ import { AccountService } from './app/accounts';
 import type { IngestDeps } from './app/ingestEvent';
 import { unconfiguredBillingGateway } from './app/billing';
 import { noPrices } from './app/billingPage';
-import type { BillingGateway } from './app/billing';
+import type { BillingGateway } from './app/ports';
 import { runDue } from './app/runDue';
 import { SignalDispatcher } from './app/signalDispatcher';
 import type { DispatcherOptions } from './app/signalDispatcher';
@@ -98,7 +98,6 @@ export function composeService(input: {
     testClock: input.testClock,
     accounts,
     accountStore: stores.accounts,
-    ledger: stores.ledger,
     health: stores.health,
     verifyWebhook,
     ingest,

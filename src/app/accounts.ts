@@ -1,22 +1,16 @@
 import type { AccountState, LedgerEntry } from '../domain/account';
 import { emptyAccount } from '../domain/account';
-import type { ArchiveQuery, ArchivedRecord } from '../domain/archive';
 import { AccountDraft } from '../domain/draft';
 import { DomainError } from '../domain/errors';
 import { nextDueAt, settle } from '../domain/settle';
 import { recordSignals, signalsOff } from '../domain/signals';
 import type { SignalPolicy } from '../domain/signals';
 import { noMetrics } from './metrics';
-import type { Metrics } from './metrics';
-import type { AccountStore } from './ports';
+import type { AccountLedger, AccountStore, KnownEffects, Metrics } from './ports';
 
-export interface DecideContext {
+/** What a use case's decision is told besides the account: the instant, and the effects the account already has (this decision's own included). */
+export interface DecideContext extends KnownEffects {
   now: Date;
-  /** The entry of the effect named by `opKey`, when this account already has it. */
-  applied: LedgerEntry | null;
-  archived(queries: ArchiveQuery[]): Promise<ArchivedRecord[]>;
-  /** Entries of these effect keys the account already has, this decision's own included (see ports.ts). */
-  entries(opKeys: string[]): Promise<LedgerEntry[]>;
 }
 
 export interface MutateOptions<T> {
@@ -38,8 +32,8 @@ export interface MutateResult<T> {
 /** An account as of an instant, computed without writing: what is due is shown as done. */
 export interface AccountView {
   state: AccountState;
-  /** Every ledger entry not yet in the ledger collection, oldest first: the stored tail, then what is due now. */
-  heldEntries: LedgerEntry[];
+  /** Its whole ledger as of the same instant: what is stored, and the entries of what is due now. */
+  ledger: AccountLedger;
 }
 
 export function notFound(customer: string): DomainError {
@@ -62,15 +56,15 @@ export class AccountService {
     const outcome = await this.store.change<MutateResult<T>>({
       customer,
       ...(options.opKey === undefined ? {} : { opKey: options.opKey }),
-      decide: async (current, context) => {
+      decide: async (current, known) => {
         if (!current && !options.create) throw notFound(customer);
         const draft = new AccountDraft(current ?? emptyAccount(customer));
         settle(draft, now);
         const entries = async (opKeys: string[]): Promise<LedgerEntry[]> => [
           ...draft.entries.filter((e) => opKeys.includes(e.opKey)),
-          ...(await context.entries(opKeys)),
+          ...(await known.entries(opKeys)),
         ];
-        const result = await options.decide(draft, { now, applied: context.applied, archived: context.archived, entries });
+        const result = await options.decide(draft, { now, applied: known.applied, archived: known.archived, entries });
         const decided = { result, state: draft.state, entries: draft.entries };
         if (!draft.changed) return { result: decided, change: null };
         const signals = recordSignals({ policy: this.signals, before: current ?? emptyAccount(customer), after: draft.state, entries: draft.entries, now });
@@ -84,10 +78,26 @@ export class AccountService {
 
   /** Reads never write: a slot that began since the last write is shown granted, an ended one expired. */
   async view(customer: string, now: Date): Promise<AccountView> {
-    const record = await this.store.read(customer);
-    if (!record) throw notFound(customer);
-    const draft = new AccountDraft(record.state);
+    const stored = await this.store.read(customer);
+    if (!stored) throw notFound(customer);
+    const draft = new AccountDraft(stored.state);
     settle(draft, now);
-    return { state: draft.state, heldEntries: [...record.recentEntries, ...draft.entries] };
+    return { state: draft.state, ledger: withDueEntries(stored.ledger, draft.entries) };
   }
+}
+
+/** The stored ledger followed by the entries settling would add (numbered on from the stored ones): a read that shows them without writing them. */
+function withDueEntries(stored: AccountLedger, due: LedgerEntry[]): AccountLedger {
+  const first = due[0]?.seq;
+  if (first === undefined) return stored;
+  return {
+    async page({ limit, beforeSeq }) {
+      const newest = due.filter((e) => beforeSeq === null || e.seq < beforeSeq).reverse().slice(0, limit);
+      if (newest.length >= limit) return newest;
+      return [...newest, ...(await stored.page({ limit: limit - newest.length, beforeSeq: Math.min(beforeSeq ?? first, first) }))];
+    },
+    async all() {
+      return [...(await stored.all()).filter((e) => e.seq < first), ...due];
+    },
+  };
 }

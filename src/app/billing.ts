@@ -1,49 +1,7 @@
 import { findPlanByPrice, findTopupByPrice } from '../domain/catalog';
 import type { Catalog } from '../domain/catalog';
 import { DomainError } from '../domain/errors';
-
-/** Where Stripe's hosted page sends the customer back to. */
-export interface CheckoutUrls {
-  successUrl: string;
-  cancelUrl: string;
-}
-
-export interface SubscriptionCheckoutRequest extends CheckoutUrls {
-  price: string;
-  /** An existing Stripe customer; null lets Checkout create one. */
-  customer: string | null;
-  /** Prefills the email of the customer Checkout creates; with neither, Checkout asks for it. */
-  email: string | null;
-  /** The app's user id, linked to the customer when the webhook arrives (SPEC §3.1). */
-  externalId: string | null;
-}
-
-export interface TopupCheckoutRequest extends CheckoutUrls {
-  customer: string;
-  price: string;
-  quantity: number;
-}
-
-export interface PortalRequest {
-  customer: string;
-  returnUrl: string;
-}
-
-export interface HostedSession {
-  id: string;
-  url: string;
-}
-
-/**
- * Stripe's hosted pages. Implementations fail only with DomainErrors:
- * `invalid_request` (Stripe refused a parameter), `customer_not_found`, `stripe_error` (Stripe failed or
- * was unreachable) or `stripe_not_configured`.
- */
-export interface BillingGateway {
-  createSubscriptionCheckout(request: SubscriptionCheckoutRequest): Promise<HostedSession>;
-  createTopupCheckout(request: TopupCheckoutRequest): Promise<HostedSession>;
-  createPortalSession(request: PortalRequest): Promise<{ url: string }>;
-}
+import type { BillingGateway, HostedSession, PortalRequest, SubscriptionCheckoutRequest, TopupCheckoutRequest } from './ports';
 
 /** One top-up checkout buys at most this many packs: a typo of 10000 should not reach a card. */
 export const MAX_TOPUP_QUANTITY = 1000;

@@ -2,26 +2,11 @@ import type { LedgerEntry } from '../domain/account';
 import type { Catalog, Topup } from '../domain/catalog';
 import type { BalanceView } from '../domain/view';
 import type { AccountService } from './accounts';
-import type { LedgerStore } from './ports';
+import type { PriceReader, UnitPrice } from './ports';
 import { ledgerPageOf } from './queries';
 import { balanceView } from '../domain/view';
 
-/** What one unit of a top-up costs, as Stripe's Price says. */
-export interface UnitPrice {
-  /** In the currency's minor unit (cents), as Stripe counts. */
-  unitAmount: number;
-  /** ISO 4217, lower case as Stripe sends it. */
-  currency: string;
-}
-
-/**
- * Reads the price of a catalog top-up from Stripe. null when Stripe has no fixed unit amount for it (a
- * customer-chosen or tiered price) or cannot be asked: the page then leaves the price to Checkout.
- */
-export interface PriceReader {
-  unitPrice(price: string): Promise<UnitPrice | null>;
-}
-
+/** Without a Stripe key: the page shows no prices and leaves them to Checkout. */
 export const noPrices: PriceReader = { unitPrice: () => Promise.resolve(null) };
 
 export interface BillingPageRead {
@@ -35,7 +20,6 @@ export interface BillingPageRead {
 
 export interface BillingPageDeps {
   accounts: AccountService;
-  ledger: LedgerStore;
   catalog: Catalog;
   prices: PriceReader;
 }
@@ -52,7 +36,7 @@ export async function readBillingPage(
   const view = await deps.accounts.view(query.customer, query.now);
   const balance = balanceView(view.state, query.now);
   const [ledger, prices] = await Promise.all([
-    ledgerPageOf(deps.ledger, view, { customer: query.customer, limit: query.activityLimit, cursor: query.activityCursor }),
+    ledgerPageOf(view, { limit: query.activityLimit, cursor: query.activityCursor }),
     query.withPrices ? Promise.all(deps.catalog.topups.map((topup) => deps.prices.unitPrice(topup.price))) : [],
   ]);
   return {

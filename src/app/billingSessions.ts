@@ -1,27 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AccountService } from './accounts';
+import type { BillingSession, BillingSessionStore } from './ports';
 import { readBalance } from './queries';
-
-/**
- * A minted link to a customer's billing page (SPEC §8). The link's token is the browser's only credential: only
- * its SHA-256 is stored, so whoever reads the database cannot open a page with it.
- */
-export interface BillingSession {
-  tokenHash: string;
-  customer: string;
-  createdAt: Date;
-  expiresAt: Date;
-  /** Where "Back" on the page leads: the app that minted the link. */
-  returnUrl: string | null;
-  /** The page's forms carry it; a POST without it is refused (see README, "The billing page"). */
-  formToken: string;
-}
-
-/** Links live in a collection of their own, apart from the accounts: minting one never changes an account. */
-export interface BillingSessionStore {
-  create(session: BillingSession): Promise<void>;
-  findByTokenHash(tokenHash: string): Promise<BillingSession | null>;
-}
 
 export const BILLING_SESSION_TTL = { defaultSeconds: 3600, minSeconds: 60, maxSeconds: 86_400 } as const;
 

@@ -1,12 +1,11 @@
 import { withHistory } from '../domain/archive';
-import { checkAccount, entriesWithOutbox } from '../domain/invariants';
+import { checkAccount } from '../domain/invariants';
 import type { AccountState, LedgerEntry } from '../domain/account';
 import type { Breach } from '../domain/invariants';
-import type { AccountRecord, AccountStore, LedgerStore } from './ports';
+import type { AccountStore, StoredAccount } from './ports';
 
 export interface LedgerCheckDeps {
   accounts: AccountStore;
-  ledger: LedgerStore;
 }
 
 export interface AccountCheck {
@@ -24,25 +23,25 @@ export interface CheckedAccount {
   breaches: Breach[];
 }
 
-function sameMoment(a: AccountRecord, b: AccountRecord | null): boolean {
+function sameMoment(a: StoredAccount, b: StoredAccount | null): boolean {
   return b !== null && a.state.seq === b.state.seq && a.state.balance === b.state.balance;
 }
 
 /**
- * Reads one account and checks its invariants. The account and the ledger are two reads, so a write
- * landing between them looks like a breach (entries beyond the account's seq): a breach only counts if
+ * Reads one account and checks its invariants. The account and its whole ledger are more than one read, so a
+ * write landing between them looks like a breach (entries beyond the account's seq): a breach only counts if
  * the account did not move while it was read.
  */
 export async function readCheckedAccount(deps: LedgerCheckDeps, customer: string): Promise<CheckedAccount | null> {
   let checked: CheckedAccount | null = null;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const record = await deps.accounts.read(customer);
-    if (!record) return null;
-    const entries = entriesWithOutbox(await deps.ledger.all(customer), record.recentEntries);
-    const state = withHistory(record.state, await deps.accounts.archivedRecords(customer));
+    const stored = await deps.accounts.read(customer);
+    if (!stored) return null;
+    const entries = await stored.ledger.all();
+    const state = withHistory(stored.state, await deps.accounts.archivedRecords(customer));
     checked = { state, entries, breaches: checkAccount(state, entries) };
     if (checked.breaches.length === 0) break;
-    if (sameMoment(record, await deps.accounts.read(customer))) break;
+    if (sameMoment(stored, await deps.accounts.read(customer))) break;
   }
   return checked;
 }

@@ -3,7 +3,7 @@ import type { LedgerEntry } from '../domain/account';
 import { DomainError, isDomainError } from '../domain/errors';
 import { debit, debitOpKey } from '../domain/spend';
 import type { AccountService } from './accounts';
-import type { DebitOutcome as DebitOutcomeLabel, Metrics } from './metrics';
+import type { DebitOutcome as DebitOutcomeLabel, Metrics } from './ports';
 
 export interface DebitCommand {
   customer: string;

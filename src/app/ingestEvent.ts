@@ -2,12 +2,8 @@ import { appliedInArchive, archiveQueries, restore } from '../domain/archive';
 import { applyCommand } from '../domain/commands';
 import { settle } from '../domain/settle';
 import type { AccountService } from './accounts';
-import type { EventMapper } from './eventMapper';
 import { noMetrics } from './metrics';
-import type { Metrics } from './metrics';
-import type { EventStore, IncomingEvent } from './ports';
-
-export type WebhookStatus = 'processed' | 'duplicate' | 'ignored' | 'parked';
+import type { EventMapper, EventStore, IncomingEvent, Metrics, WebhookStatus } from './ports';
 
 export interface IngestDeps {
   events: EventStore;

@@ -1,14 +1,5 @@
 import type { Bucket, LedgerEntry } from '../domain/account';
-import type { WebhookStatus } from './ingestEvent';
-
-/** What happened to one Stripe event: its webhook status, or `failed` when applying it threw (Stripe retries). */
-export type EventOutcome = WebhookStatus | 'failed';
-
-/** What a debit request came to; `replayed` is a retry answered with the first receipt. */
-export type DebitOutcome = 'created' | 'replayed' | 'insufficient' | 'conflict' | 'not_found' | 'invalid' | 'failed';
-
-/** What the webhook route answered: an event outcome, or `rejected` before verification (bad signature, bad body). */
-export type WebhookAnswer = EventOutcome | 'rejected';
+import type { Metrics } from './ports';
 
 /**
  * Credits moved by committed ledger entries, grouped for counting. `label` is the source of a grant
@@ -21,23 +12,7 @@ export interface CreditFlow {
   credits: number;
 }
 
-/**
- * The service's metrics port. The use cases call it; src/ops/prometheus.ts implements it. Credit
- * amounts are reported only for entries whose commit succeeded, so a decision thrown away by a lost
- * race or a retry is never counted.
- */
-export interface Metrics {
-  eventHandled(event: { type: string; outcome: EventOutcome }): void;
-  entriesCommitted(entries: readonly LedgerEntry[], buckets: readonly Bucket[]): void;
-  debitRequested(outcome: DebitOutcome): void;
-  sweepFinished(run: { ok: boolean; seconds: number; asOf: Date }): void;
-  webhookAnswered(answer: { outcome: WebhookAnswer; seconds: number }): void;
-  /** One attempt to deliver a signal to the app: delivered, failed and to be retried, or failed for good (dead). */
-  signalAttempted(attempt: { type: string; outcome: SignalOutcome }): void;
-}
-
-export type SignalOutcome = 'delivered' | 'retried' | 'dead';
-
+/** Where nobody scrapes (a CLI run, a unit test): the metrics port that counts nothing. */
 export const noMetrics: Metrics = {
   eventHandled: () => undefined,
   entriesCommitted: () => undefined,

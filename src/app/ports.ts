@@ -1,15 +1,37 @@
-import type { AccountState, LedgerEntry } from '../domain/account';
+import type { AccountState, Bucket, LedgerEntry } from '../domain/account';
 import type { ArchiveQuery, ArchivedRecord } from '../domain/archive';
+import type { MappedEvent } from '../domain/commands';
+import type { GrantRef, StripeFact } from '../domain/reconcile';
+import type { AttemptResult } from '../domain/signalDelivery';
 import type { Signal } from '../domain/signals';
 
-/** An account as a reader sees it: its stored state and the ledger's newest entries. */
-export interface AccountRecord {
+/**
+ * Every port of the use cases, in one place: what src/app asks of the world, in the domain's words. The
+ * adapters implement them (src/store, src/stripe, src/signals, src/ops) and import nothing else from src/app;
+ * how an adapter keeps its promises (versions, outboxes, retries, caches) stays inside it.
+ */
+
+// ---------------------------------------------------------------- accounts and their ledgers (src/store)
+
+/** An account as stored, read at one moment. */
+export interface StoredAccount {
   state: AccountState;
-  /**
-   * Entries newer than what `LedgerStore.page` returns yet, oldest first: the store copies them to the
-   * ledger collection in batches (src/store/README.md), and a complete ledger is both together.
-   */
-  recentEntries: LedgerEntry[];
+  /** Its ledger, read consistently with `state`: every entry up to `state.seq`. */
+  ledger: AccountLedger;
+}
+
+export interface LedgerPage {
+  limit: number;
+  /** Entries with a smaller sequence number than this (newest first); null: from the newest. */
+  beforeSeq: number | null;
+}
+
+/** One account's ledger, complete: the store answers every entry, wherever it keeps each. */
+export interface AccountLedger {
+  /** Newest first: up to `limit` entries below `beforeSeq`. */
+  page(page: LedgerPage): Promise<LedgerEntry[]>;
+  /** Every entry, oldest first (a write after the read may add newer ones). */
+  all(): Promise<LedgerEntry[]>;
 }
 
 /** What one decision writes: the account's new state, the entries that got it there, and what leaves for the archive. */
@@ -29,24 +51,21 @@ export interface AccountDecision<T> {
   change: AccountChange | null;
 }
 
-export interface DecideContext {
-  /** The entry of the effect named by the request's `opKey`, if this account already has it. */
+/** What a decision may ask the store about effects the account already has. */
+export interface KnownEffects {
+  /** The entry of the effect named by the request's `opKey`, if this account has it (found in the same read). */
   applied: LedgerEntry | null;
+  /** The entries of these effect keys the account has, those decided earlier in the same write included. */
+  entries(opKeys: string[]): Promise<LedgerEntry[]>;
   /** Archived records of this account (src/domain/archive.ts); rarely asked. */
   archived(queries: ArchiveQuery[]): Promise<ArchivedRecord[]>;
-  /**
-   * The entries of these effect keys the account already has, decided in this write or committed (the
-   * outbox, else the ledger collection: asked only when the outbox lacks one). For effects found lazily,
-   * such as the outcome of a hold that has left the account.
-   */
-  entries(opKeys: string[]): Promise<LedgerEntry[]>;
 }
 
-export type Decide<T> = (current: AccountState | null, context: DecideContext) => Promise<AccountDecision<T>> | AccountDecision<T>;
+export type Decide<T> = (current: AccountState | null, known: KnownEffects) => Promise<AccountDecision<T>> | AccountDecision<T>;
 
 export interface ChangeRequest<T> {
   customer: string;
-  /** An effect key (a debit's idempotency key) to look for along with the account, in the same read. */
+  /** An effect key (a debit's idempotency key) to look for along with the account. */
   opKey?: string;
   /**
    * Decides from the account as stored (null: none yet). May be called more than once: a decision
@@ -58,8 +77,8 @@ export interface ChangeRequest<T> {
 export type DueOutcome<T> = { customer: string; ok: true; result: T } | { customer: string; ok: false; error: unknown };
 
 export interface AccountStore {
-  /** The account as stored, or null. One read, no write. */
-  read(customer: string): Promise<AccountRecord | null>;
+  /** The account as stored, or null. No write. */
+  read(customer: string): Promise<StoredAccount | null>;
   /** Applies one decision atomically to one account; returns the decision's result once it is written. */
   change<T>(request: ChangeRequest<T>): Promise<T>;
   /**
@@ -78,19 +97,7 @@ export interface AccountStore {
   onSignalsRecorded(listener: () => void): void;
 }
 
-export interface LedgerPage {
-  limit: number;
-  /** Entries with a smaller sequence number than this (newest first). */
-  beforeSeq: number | null;
-}
-
-/** The ledger collection: every entry once the store has copied it there (see AccountRecord.recentEntries). */
-export interface LedgerStore {
-  page(customer: string, page: LedgerPage): Promise<LedgerEntry[]>;
-  all(customer: string): Promise<LedgerEntry[]>;
-}
-
-export type EventOutcome = 'processed' | 'ignored' | 'parked';
+// ---------------------------------------------------------------- Stripe events (src/store, src/stripe)
 
 export interface IncomingEvent {
   id: string;
@@ -100,8 +107,16 @@ export interface IncomingEvent {
   payload: unknown;
 }
 
+/** Where a recorded event stands: `received` until its effects are applied (or it is ignored or parked). */
+export type EventStatus = 'received' | 'processed' | 'ignored' | 'parked';
+
+export type FinalEventStatus = Exclude<EventStatus, 'received'>;
+
+/** What the webhook answers Stripe (SPEC §4). */
+export type WebhookStatus = 'processed' | 'duplicate' | 'ignored' | 'parked';
+
 export interface StoredEvent extends IncomingEvent {
-  status: 'received' | EventOutcome;
+  status: EventStatus;
   reason: string | null;
   customer: string | null;
   receivedAt: Date;
@@ -111,14 +126,144 @@ export interface StoredEvent extends IncomingEvent {
 export interface EventStore {
   /** 'done' when this event id was already applied (or ignored/parked); 'open' when it must be (re)applied. */
   begin(event: IncomingEvent, receivedAt: Date): Promise<'open' | 'done'>;
-  finish(id: string, outcome: { status: EventOutcome; reason: string | null; customer: string | null; at: Date }): Promise<void>;
+  finish(id: string, outcome: { status: FinalEventStatus; reason: string | null; customer: string | null; at: Date }): Promise<void>;
   get(id: string): Promise<StoredEvent | null>;
   listParked(limit: number): Promise<StoredEvent[]>;
 }
 
-export interface Ping {
-  ping(): Promise<boolean>;
+/**
+ * The question the ingest use case asks about an event: what it means for credits (commands for one
+ * account), or why nothing happens (`ignored`) or cannot happen yet (`parked`). src/stripe answers it
+ * (src/stripe/mapEvent.ts) and never calls back: recording and applying stay in src/app.
+ *
+ * The payload is whatever was verified or fetched: the mapper checks its shape before reading it, and an
+ * event it cannot read is parked with the reason, never a failure Stripe would retry for days.
+ */
+export interface EventMapper {
+  map(event: IncomingEvent): Promise<MappedEvent>;
 }
+
+/** Stripe's event log, as replay reads it (src/stripe/replay.ts). */
+export interface EventFeed {
+  /** Events created at or after `since`, of the types the mapping acts on, page by page (newest first). */
+  since(since: Date): AsyncIterable<IncomingEvent>;
+  /** null when Stripe has no such event (or no longer keeps it). */
+  retrieve(id: string): Promise<IncomingEvent | null>;
+}
+
+/** A Stripe object (or a parked event) as reconcile sees it: what the webhook path makes of it, and the event to apply. */
+export interface StripeRecord extends StripeFact {
+  /**
+   * What `--fix` hands to the webhook's own path (ingestEvent): an event synthesized from the object, with the id
+   * `reconcile:<object id>` (so a second fix is a duplicate), or a parked event as it was stored.
+   */
+  event: IncomingEvent;
+}
+
+/**
+ * Reconcile's view of Stripe (src/stripe/reconcileSource.ts). Every listing is paged by the SDK and read one
+ * customer at a time, so memory holds one customer, never the account book.
+ */
+export interface ReconcileSource {
+  /** Every Stripe customer id, page by page. */
+  customers(): AsyncIterable<string>;
+  /**
+   * One customer's paid subscription invoices and paid payment-mode Checkout Sessions created since
+   * `since` (all when null), and the refunds and disputes of all its charges (a refund can come long
+   * after the payment), each read through the webhook's mapping.
+   */
+  recordsOf(customer: string, since: Date | null): Promise<StripeRecord[]>;
+  /** One invoice or session by id, for a grant the listing did not show; null when Stripe has none. */
+  recordOf(ref: GrantRef): Promise<StripeRecord | null>;
+  /** A stored event read again through the mapping, as a retry would read it now. */
+  recordOfStoredEvent(event: StoredEvent): Promise<StripeRecord>;
+}
+
+// ---------------------------------------------------------------- Stripe's hosted pages and prices (src/stripe)
+
+/** Where Stripe's hosted page sends the customer back to. */
+export interface CheckoutUrls {
+  successUrl: string;
+  cancelUrl: string;
+}
+
+export interface SubscriptionCheckoutRequest extends CheckoutUrls {
+  price: string;
+  /** An existing Stripe customer; null lets Checkout create one. */
+  customer: string | null;
+  /** Prefills the email of the customer Checkout creates; with neither, Checkout asks for it. */
+  email: string | null;
+  /** The app's user id, linked to the customer when the webhook arrives (SPEC §3.1). */
+  externalId: string | null;
+}
+
+export interface TopupCheckoutRequest extends CheckoutUrls {
+  customer: string;
+  price: string;
+  quantity: number;
+}
+
+export interface PortalRequest {
+  customer: string;
+  returnUrl: string;
+}
+
+export interface HostedSession {
+  id: string;
+  url: string;
+}
+
+/**
+ * Stripe's hosted pages. Implementations fail only with DomainErrors:
+ * `invalid_request` (Stripe refused a parameter), `customer_not_found`, `stripe_error` (Stripe failed or
+ * was unreachable) or `stripe_not_configured`.
+ */
+export interface BillingGateway {
+  createSubscriptionCheckout(request: SubscriptionCheckoutRequest): Promise<HostedSession>;
+  createTopupCheckout(request: TopupCheckoutRequest): Promise<HostedSession>;
+  createPortalSession(request: PortalRequest): Promise<{ url: string }>;
+}
+
+/** What one unit of a top-up costs, as Stripe's Price says. */
+export interface UnitPrice {
+  /** In the currency's minor unit (cents), as Stripe counts. */
+  unitAmount: number;
+  /** ISO 4217, lower case as Stripe sends it. */
+  currency: string;
+}
+
+/**
+ * Reads the price of a catalog top-up from Stripe. null when Stripe has no fixed unit amount for it (a
+ * customer-chosen or tiered price) or cannot be asked: the page then leaves the price to Checkout.
+ */
+export interface PriceReader {
+  unitPrice(price: string): Promise<UnitPrice | null>;
+}
+
+// ---------------------------------------------------------------- billing-page links (src/store)
+
+/**
+ * A minted link to a customer's billing page (SPEC §8). The link's token is the browser's only credential: only
+ * its SHA-256 is stored, so whoever reads the database cannot open a page with it.
+ */
+export interface BillingSession {
+  tokenHash: string;
+  customer: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Where "Back" on the page leads: the app that minted the link. */
+  returnUrl: string | null;
+  /** The page's forms carry it; a POST without it is refused (see README, "The billing page"). */
+  formToken: string;
+}
+
+/** Links live in a collection of their own, apart from the accounts: minting one never changes an account. */
+export interface BillingSessionStore {
+  create(session: BillingSession): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<BillingSession | null>;
+}
+
+// ---------------------------------------------------------------- signals to the app (src/store, src/signals)
 
 /** A signal on its way to the app, as the dispatcher and the admin CLI see it. */
 export interface QueuedSignal {
@@ -159,3 +304,40 @@ export type SignalAttemptOutcome =
   | { status: 'delivered'; attempts: number; deliveredAt: Date }
   | { status: 'pending'; attempts: number; nextAttemptAt: Date; lastError: string }
   | { status: 'dead'; attempts: number; lastError: string };
+
+/** Posts one signal's recorded body to the app (src/signals/sender.ts); never throws, a failure is a result. */
+export interface SignalSender {
+  send(signal: { id: string; body: string }, at: Date): Promise<AttemptResult>;
+}
+
+// ---------------------------------------------------------------- metrics (src/ops) and health
+
+/** What happened to one Stripe event: its webhook status, or `failed` when applying it threw (Stripe retries). */
+export type EventOutcome = WebhookStatus | 'failed';
+
+/** What a debit request came to; `replayed` is a retry answered with the first receipt. */
+export type DebitOutcome = 'created' | 'replayed' | 'insufficient' | 'conflict' | 'not_found' | 'invalid' | 'failed';
+
+/** What the webhook route answered: an event outcome, or `rejected` before verification (bad signature, bad body). */
+export type WebhookAnswer = EventOutcome | 'rejected';
+
+export type SignalOutcome = 'delivered' | 'retried' | 'dead';
+
+/**
+ * The service's metrics. The use cases call it; src/ops/prometheus.ts implements it. Credit amounts are
+ * reported only for entries whose commit succeeded, so a decision thrown away by a lost race or a retry is
+ * never counted.
+ */
+export interface Metrics {
+  eventHandled(event: { type: string; outcome: EventOutcome }): void;
+  entriesCommitted(entries: readonly LedgerEntry[], buckets: readonly Bucket[]): void;
+  debitRequested(outcome: DebitOutcome): void;
+  sweepFinished(run: { ok: boolean; seconds: number; asOf: Date }): void;
+  webhookAnswered(answer: { outcome: WebhookAnswer; seconds: number }): void;
+  /** One attempt to deliver a signal to the app: delivered, failed and to be retried, or failed for good (dead). */
+  signalAttempted(attempt: { type: string; outcome: SignalOutcome }): void;
+}
+
+export interface Ping {
+  ping(): Promise<boolean>;
+}

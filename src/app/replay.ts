@@ -1,15 +1,13 @@
 import type { Clock } from '../domain/clock';
 import { ingestEvent } from './ingestEvent';
-import type { IngestDeps, WebhookStatus } from './ingestEvent';
-import type { EventStore, IncomingEvent } from './ports';
-
-/** `failed`: applying threw (a dependency was down); the event is left as it was and a later replay finishes it. */
-export type ReplayStatus = WebhookStatus | 'failed';
+import type { IngestDeps } from './ingestEvent';
+import type { EventFeed, EventOutcome, EventStore, IncomingEvent } from './ports';
 
 export interface ReplayedEvent {
   id: string;
   type: string;
-  status: ReplayStatus;
+  /** `failed`: applying threw (a dependency was down); the event is left as it was and a later replay finishes it. */
+  status: EventOutcome;
   customer: string | null;
   reason: string | null;
 }
@@ -26,14 +24,6 @@ export interface EventReplayer {
   one(eventId: string): Promise<ReplayedEvent | null>;
   /** The parked events, oldest first, each tried once. */
   parked(): AsyncIterable<ReplayedEvent>;
-}
-
-/** Stripe's event log, as replay reads it (src/stripe/replay.ts). */
-export interface EventFeed {
-  /** Events created at or after `since`, of the types the mapping acts on, page by page (newest first). */
-  since(since: Date): AsyncIterable<IncomingEvent>;
-  /** null when Stripe has no such event (or no longer keeps it). */
-  retrieve(id: string): Promise<IncomingEvent | null>;
 }
 
 export interface ReplayDeps {
@@ -88,7 +78,7 @@ export function replayWindowStart(now: Date): Date {
   return new Date(now.getTime() - REPLAY_WINDOW_DAYS * 24 * 60 * 60 * 1000);
 }
 
-export type ReplayCounts = Record<ReplayStatus, number>;
+export type ReplayCounts = Record<EventOutcome, number>;
 
 export function emptyReplayCounts(): ReplayCounts {
   return { processed: 0, duplicate: 0, ignored: 0, parked: 0, failed: 0 };

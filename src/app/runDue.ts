@@ -5,8 +5,7 @@ import type { AccountState, Bucket, LedgerEntry } from '../domain/account';
 import { recordSignals, signalsOff } from '../domain/signals';
 import type { SignalPolicy } from '../domain/signals';
 import { noMetrics } from './metrics';
-import type { Metrics } from './metrics';
-import type { AccountDecision, AccountStore } from './ports';
+import type { AccountDecision, AccountStore, Metrics } from './ports';
 
 export interface RunDueResult {
   granted: number;

@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import { DEFAULT_RETRY, decideAfterAttempt } from '../domain/signalDelivery';
 import type { RetryPolicy } from '../domain/signalDelivery';
-import type { SignalSender } from '../signals/sender';
 import { noMetrics } from './metrics';
-import type { Metrics } from './metrics';
-import type { QueuedSignal, SignalQueue } from './ports';
+import type { Metrics, QueuedSignal, SignalQueue, SignalSender } from './ports';
 
 /**
  * How long one instance holds a signal while it sends it: twice the send timeout, so an attempt always ends

@@ -16,7 +16,7 @@ import { UsageError } from './command';
 export interface StripeToolsContext {
   config: Pick<AppConfig, 'stripeSecretKey'>;
   service: Pick<Service, 'stripe' | 'ingest'>;
-  stores: Pick<Stores, 'accounts' | 'ledger' | 'events'>;
+  stores: Pick<Stores, 'accounts' | 'events'>;
   clock: Clock;
 }
 
@@ -37,7 +37,6 @@ export function reconcileDepsOf(context: StripeToolsContext, objects?: StripeObj
   return {
     source,
     accounts: context.stores.accounts,
-    ledger: context.stores.ledger,
     events: context.stores.events,
     ingest,
     clock: context.clock,

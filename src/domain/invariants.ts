@@ -3,7 +3,7 @@ import type { AccountState, LedgerEntry } from './account';
 
 /**
  * The ledger invariants of src/store/README.md, checked for one account. Pure: the caller reads the
- * state and every entry of the account (the ledger collection plus the unflushed outbox) and reports.
+ * state and every entry of the account, and reports.
  */
 
 export type BreachKind =
@@ -29,15 +29,6 @@ export interface Breach {
   /** The entry, bucket, opKey or account that breaks it. */
   object: string;
   detail: string;
-}
-
-/**
- * Every entry of an account: the ledger collection plus outbox entries it does not have yet. An entry
- * is fixed when decided (id `customer:seq`), so one seq in both places is the same entry; the ledger's wins.
- */
-export function entriesWithOutbox(ledger: LedgerEntry[], outbox: LedgerEntry[]): LedgerEntry[] {
-  const inLedger = new Set(ledger.map((e) => e.seq));
-  return [...ledger, ...outbox.filter((e) => !inLedger.has(e.seq))].sort((a, b) => a.seq - b.seq);
 }
 
 export function checkAccount(state: AccountState, entries: LedgerEntry[]): Breach[] {

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { creditFlows } from '../app/metrics';
-import type { DebitOutcome, Metrics, SignalOutcome } from '../app/metrics';
+import type { DebitOutcome, Metrics, SignalOutcome } from '../app/ports';
 import { SIGNAL_TYPES } from '../domain/signals';
 import type { Bucket, LedgerEntry } from '../domain/account';
 import type { Clock } from '../domain/clock';

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { SignalSender } from '../app/ports';
 import type { AttemptResult } from '../domain/signalDelivery';
 
 /**
@@ -15,10 +16,6 @@ export function signatureHeader(body: string, secrets: readonly string[], at: Da
   const t = Math.floor(at.getTime() / 1000);
   const signatures = secrets.map((secret) => `v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`);
   return [`t=${t}`, ...signatures].join(',');
-}
-
-export interface SignalSender {
-  send(signal: { id: string; body: string }, at: Date): Promise<AttemptResult>;
 }
 
 /**

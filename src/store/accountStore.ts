@@ -1,47 +1,52 @@
-import { randomUUID } from 'node:crypto';
-import type { AccountState, LedgerEntry } from '../domain/account';
-import { DomainError } from '../domain/errors';
-import type {
-  AccountChange,
-  AccountRecord,
-  AccountStore,
-  ChangeRequest,
-  Decide,
-  DecideContext,
-  DueOutcome,
-} from '../app/ports';
+import type { LedgerEntry } from '../domain/account';
 import type { ArchivedRecord } from '../domain/archive';
+import { DomainError } from '../domain/errors';
+import type { AccountChange, AccountStore, ChangeRequest, Decide, DueOutcome, KnownEffects, StoredAccount } from '../app/ports';
+import { accountLedger, findEntries } from './accountLedger';
+import { newAccountDoc, updateOf } from './accountUpdate';
+import type { AccountUpdate } from './accountUpdate';
 import { ArchiveStore } from './archiveStore';
-import { accountDoc, fromLedgerDoc, outboxEntries, stateOf, toStoredEntry } from './documents';
 import { ChangeQueue } from './changeQueue';
 import type { PendingChange } from './changeQueue';
-import { MongoLedgerStore } from './ledgerStore';
+import { outboxEntries, stateOf } from './documents';
+import { LedgerCollection } from './ledgerCollection';
 import type { AccountDoc, Collections } from './models';
 import { isDuplicateKeyError } from './mongoErrors';
+import { BackgroundCopies, copyOut, ledgerOutbox } from './outboxes';
+import type { CopyFailed, Outbox, OutboxItems } from './outboxes';
 
 /**
- * Once an account's outbox holds this many entries, they are copied to the ledger collection in the
- * background after the write that reached it (src/store/README.md), so no request waits for the copy.
+ * Once a write leaves this many entries in an account's outbox, they are copied to the ledger collection in
+ * the background, after the write and off the caller's path (src/store/outboxes.ts).
  */
 export const FLUSH_AT = 16;
 /**
  * An outbox this long means background copies keep failing (a conflicting ledger entry, say): the next
- * write copies it itself, so the failure reaches a caller as ledger_conflict instead of the outbox growing.
+ * write copies it first, so the failure reaches a caller as ledger_conflict instead of the outbox growing.
  */
 export const OUTBOX_LIMIT = 256;
 const MAX_ATTEMPTS = 40;
 /** Due accounts' ids read at a time by the sweep (bounded memory however many are due). */
 const DUE_ID_PAGE = 5000;
 
-interface Loaded {
-  doc: AccountDoc | null;
-  /** Entries this account already has, by the effect keys asked for. */
-  applied: Map<string, LedgerEntry>;
-}
-
 export interface StoreOptions {
   /** A background copy of an outbox failed; it is tried again after the account's next write. */
-  onCopyFailed?: (failure: { customer: string; error: unknown }) => void;
+  onCopyFailed?: CopyFailed;
+}
+
+/** A decided change and the document it was decided on, ready to be written by one conditional update. */
+interface Write<T> {
+  base: AccountDoc;
+  change: AccountChange;
+  result: T;
+  update: AccountUpdate;
+}
+
+/** An account just written: the document as its writer read it (its outbox emptied, once copied; null: new), and the entries it appended. */
+interface Written {
+  customer: string;
+  before: AccountDoc | null;
+  appended: LedgerEntry[];
 }
 
 /**
@@ -51,23 +56,25 @@ export interface StoreOptions {
  */
 export class MongoAccountStore implements AccountStore {
   private readonly queue = new ChangeQueue((customer, group) => this.changeGroup(customer, group));
-  private readonly ledger: MongoLedgerStore;
+  private readonly ledger: LedgerCollection;
   private readonly archive: ArchiveStore;
-
-  private readonly copying = new Map<string, Promise<void>>();
+  private readonly outbox: Outbox<LedgerEntry>;
+  private readonly copies: BackgroundCopies<LedgerEntry>;
   private readonly signalListeners: (() => void)[] = [];
 
   constructor(
     private readonly collections: Collections,
-    private readonly options: StoreOptions = {},
+    options: StoreOptions = {},
   ) {
-    this.ledger = new MongoLedgerStore(collections);
+    this.ledger = new LedgerCollection(collections);
     this.archive = new ArchiveStore(collections);
+    this.outbox = ledgerOutbox(this.ledger);
+    this.copies = new BackgroundCopies((from) => copyOut(collections.accounts, this.outbox, from), options.onCopyFailed);
   }
 
-  async read(customer: string): Promise<AccountRecord | null> {
+  async read(customer: string): Promise<StoredAccount | null> {
     const doc = await this.collections.accounts.findOne({ _id: customer });
-    return doc && { state: stateOf(doc), recentEntries: outboxEntries(doc) };
+    return doc && { state: stateOf(doc), ledger: accountLedger(this.ledger, doc) };
   }
 
   /** Callers of one account in this process are decided and written in groups (src/store/changeQueue.ts). */
@@ -82,24 +89,28 @@ export class MongoAccountStore implements AccountStore {
    */
   private async changeGroup(customer: string, group: PendingChange[]): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const loaded = await this.load(customer, group.flatMap((p) => (p.opKey === undefined ? [] : [p.opKey])));
-      const stored = loaded.doc ? stateOf(loaded.doc) : null;
+      // The account, then the entries of the group's keys it has: in that order, so an entry that left the
+      // outbox before the account was read is found in the ledger collection (it was copied there first).
+      const doc = await this.collections.accounts.findOne({ _id: customer });
+      const opKeys = group.flatMap((p) => (p.opKey === undefined ? [] : [p.opKey]));
+      const applied = new Map((doc && opKeys.length > 0 ? await findEntries(this.ledger, doc, [], opKeys) : []).map((e) => [e.opKey, e]));
+      const stored = doc ? stateOf(doc) : null;
       let combined: AccountChange | null = null;
       const answers: (() => void)[] = [];
       for (const pending of group) {
         // Decisions never change the state they are given (they decide on a copy), so one reading serves the group.
         const state = combined?.state ?? stored;
         // A change earlier in the group may already have made this one's effect (the same key twice).
-        const applied = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? loaded.applied.get(pending.opKey) ?? null);
+        const earlier = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? applied.get(pending.opKey) ?? null);
         try {
-          const { change, deliver } = await pending.decide(state, this.context(customer, applied, loaded.doc, combined?.entries ?? []));
+          const { change, deliver } = await pending.decide(state, this.known(customer, doc, earlier, combined?.entries ?? []));
           answers.push(deliver);
           if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive], signals: [...combined.signals, ...change.signals] } : change;
         } catch (error) {
           answers.push(() => pending.reject(error));
         }
       }
-      if (combined === null || (await this.write(loaded.doc, combined))) {
+      if (combined === null || (await this.write(doc, combined))) {
         if (combined && combined.signals.length > 0) this.signalsRecorded();
         for (const answer of answers) answer();
         return;
@@ -110,36 +121,12 @@ export class MongoAccountStore implements AccountStore {
     for (const pending of group) pending.reject(error);
   }
 
-  private context(customer: string, applied: LedgerEntry | null, doc: AccountDoc | null, decided: LedgerEntry[]): DecideContext {
+  private known(customer: string, doc: AccountDoc | null, applied: LedgerEntry | null, decided: LedgerEntry[]): KnownEffects {
     return {
       applied,
       archived: (queries) => this.archive.find(customer, queries),
-      entries: (opKeys) => this.findEntries(customer, doc, decided, opKeys),
+      entries: (opKeys) => findEntries(this.ledger, doc, decided, opKeys),
     };
-  }
-
-  /** The same order as `load`: what this group decided, the outbox as read, then the ledger collection. */
-  private async findEntries(customer: string, doc: AccountDoc | null, decided: LedgerEntry[], opKeys: string[]): Promise<LedgerEntry[]> {
-    const found = new Map<string, LedgerEntry>();
-    for (const entry of [...decided, ...(doc ? outboxEntries(doc) : [])]) {
-      if (opKeys.includes(entry.opKey) && !found.has(entry.opKey)) found.set(entry.opKey, entry);
-    }
-    const missing = opKeys.filter((k) => !found.has(k));
-    if (missing.length > 0 && doc !== null && doc.flushedSeq > 0) {
-      for (const doc of await this.collections.ledger.find({ customer, opKey: { $in: missing } }).toArray()) found.set(doc.opKey, fromLedgerDoc(doc));
-    }
-    return [...found.values()];
-  }
-
-  /**
-   * The account, then the entries of `opKeys` it already has (`findEntries`: the outbox, else the ledger
-   * collection). Read in that order, which is what makes it sound: an entry that left the outbox before
-   * the account was read had been copied to the ledger first.
-   */
-  private async load(customer: string, opKeys: string[]): Promise<Loaded> {
-    const doc = await this.collections.accounts.findOne({ _id: customer });
-    const found = doc && opKeys.length > 0 ? await this.findEntries(customer, doc, [], opKeys) : [];
-    return { doc, applied: new Map(found.map((entry) => [entry.opKey, entry])) };
   }
 
   /**
@@ -148,45 +135,37 @@ export class MongoAccountStore implements AccountStore {
    */
   private async write(base: AccountDoc | null, change: AccountChange): Promise<boolean> {
     const customer = change.state.customer;
-    const version = (base?.version ?? 0) + 1;
-    await this.archive.put(change.archive.map((record) => ({ customer, record, fromVersion: version })));
+    await this.archive.put(change.archive.map((record) => ({ customer, record, fromVersion: (base?.version ?? 0) + 1 })));
     if (base === null) {
       try {
         await this.collections.accounts.insertOne(newAccountDoc(change));
-        return true;
       } catch (error) {
         if (isDuplicateKeyError(error)) return false;
         throw error;
       }
+      this.copyWhenFull([{ customer, before: null, appended: change.entries }]);
+      return true;
     }
-    const copyNow = base.outbox.length >= OUTBOX_LIMIT;
-    if (copyNow) await this.ledger.copy(outboxEntries(base));
-    const { matchedCount } = await this.collections.accounts.updateOne({ _id: customer, version: base.version }, updateOf(base, change, copyNow));
+    const before = await this.copyWhenOverLimit(base);
+    const { matchedCount } = await this.collections.accounts.updateOne({ _id: customer, version: base.version }, updateOf(base, change));
     if (matchedCount !== 1) return false;
-    const held = (copyNow ? 0 : base.outbox.length) + change.entries.length;
-    if (held >= FLUSH_AT) this.copyInBackground(customer, [...(copyNow ? [] : outboxEntries(base)), ...change.entries]);
+    this.copyWhenFull([{ customer, before, appended: change.entries }]);
     return true;
   }
 
   /**
-   * Copies entries to the ledger collection, then takes them out of the outbox. The removal is not
-   * conditional on the version: whichever writer comes next still finds every entry in one place or the
-   * other, and a writer that had read them before puts copies back, which the next copy verifies as same.
+   * The document as it stands once its outbox is short enough to write to: an outbox of OUTBOX_LIMIT entries
+   * is copied before the write (which a copy that fails refuses, with ledger_conflict), else it is left as read.
    */
-  private copyInBackground(customer: string, entries: LedgerEntry[]): void {
-    if (this.copying.has(customer) || entries.length === 0) return;
-    const through = Math.max(...entries.map((e) => e.seq));
-    const copy = (async () => {
-      try {
-        await this.ledger.copy(entries);
-        await this.collections.accounts.updateOne({ _id: customer }, { $pull: { outbox: { seq: { $lte: through } } }, $max: { flushedSeq: through } });
-      } catch (error) {
-        this.options.onCopyFailed?.({ customer, error });
-      } finally {
-        this.copying.delete(customer);
-      }
-    })();
-    this.copying.set(customer, copy);
+  private async copyWhenOverLimit(base: AccountDoc): Promise<AccountDoc> {
+    if (base.outbox.length < OUTBOX_LIMIT) return base;
+    await copyOut(this.collections.accounts, this.outbox, [outboxAfter({ customer: base._id, before: base, appended: [] })]);
+    return { ...base, outbox: [] };
+  }
+
+  /** After a write: each account whose outbox now holds FLUSH_AT entries or more is copied, in the background. */
+  private copyWhenFull(written: Written[]): void {
+    this.copies.start(written.filter((w) => (w.before?.outbox.length ?? 0) + w.appended.length >= FLUSH_AT).map(outboxAfter));
   }
 
   onSignalsRecorded(listener: () => void): void {
@@ -198,17 +177,17 @@ export class MongoAccountStore implements AccountStore {
   }
 
   /** Resolves once every background copy started so far has finished (shutdown, tests). */
-  async idle(): Promise<void> {
-    while (this.copying.size > 0) await Promise.all(this.copying.values());
+  idle(): Promise<void> {
+    return this.copies.idle();
   }
 
   /**
    * The sweep: every account due at `asOf`. The ids of what is due are read first, a page at a time; then each
-   * batch costs three round trips however many accounts it holds (read them by id; copy their outboxes to the
-   * ledger, and settled records to the archive; write every decision with one bulk of conditional updates).
-   * A written account is due no more, so the next page of ids holds the next ones; one that failed is left out
-   * for the rest of the run and stays due for the next. An account another writer changed meanwhile is done
-   * again on its own.
+   * batch costs two round trips however many accounts it holds (read them by id; write every decision with one
+   * bulk of conditional updates), plus the archive's upserts when records leave, and then, in the background,
+   * the copy of the written accounts' outboxes (one insert, one bulk of pulls). A written account is due no
+   * more, so the next page of ids holds the next ones; one that failed is left out for the rest of the run and
+   * stays due for the next. An account another writer changed meanwhile is done again on its own.
    */
   async changeAllDue<T>(input: { asOf: Date; batchSize: number; decide: Decide<T>; onOutcome: (outcome: DueOutcome<T>) => void }): Promise<void> {
     const failed: string[] = [];
@@ -245,21 +224,23 @@ export class MongoAccountStore implements AccountStore {
 
   private async writeDue<T>(docs: AccountDoc[], decide: Decide<T>): Promise<DueOutcome<T>[]> {
     const outcomes: DueOutcome<T>[] = [];
-    const writes: { base: AccountDoc; change: AccountChange; result: T; update: AccountUpdate }[] = [];
+    const writes: (Write<T> & { before: AccountDoc })[] = [];
     for (const base of docs) {
       try {
-        const decision = await decide(stateOf(base), this.context(base._id, null, base, []));
+        const before = await this.copyWhenOverLimit(base);
+        const decision = await decide(stateOf(base), this.known(base._id, base, null, []));
         if (!decision.change) outcomes.push({ customer: base._id, ok: true, result: decision.result });
-        else writes.push({ base, change: decision.change, result: decision.result, update: updateOf(base, decision.change, true) });
+        else writes.push({ base, before, change: decision.change, result: decision.result, update: updateOf(base, decision.change) });
       } catch (error) {
         outcomes.push({ customer: base._id, ok: false, error });
       }
     }
     if (writes.length === 0) return outcomes;
     await this.archive.put(writes.flatMap((w) => w.change.archive.map((record) => ({ customer: w.base._id, record, fromVersion: w.base.version + 1 }))));
-    await this.ledger.copy(writes.flatMap((w) => outboxEntries(w.base)));
-    const written = await this.writeMany(writes.map((w) => ({ base: w.base, update: w.update })));
+    const written = await this.writeMany(writes);
     if (writes.some((w) => written.has(w.base._id) && w.change.signals.length > 0)) this.signalsRecorded();
+    // The sweep moves settled history out of the document, its entries with it: whatever the outbox holds.
+    this.copies.start(writes.filter((w) => written.has(w.base._id)).map((w) => outboxAfter({ customer: w.base._id, before: w.before, appended: w.change.entries })));
     for (const w of writes) {
       if (written.has(w.base._id)) {
         outcomes.push({ customer: w.base._id, ok: true, result: w.result });
@@ -276,7 +257,7 @@ export class MongoAccountStore implements AccountStore {
   }
 
   /** The customers whose conditional update won. A bulk result only counts matches, so each write carries its own id. */
-  private async writeMany(writes: { base: AccountDoc; update: AccountUpdate }[]): Promise<Set<string>> {
+  private async writeMany(writes: Pick<Write<unknown>, 'base' | 'update'>[]): Promise<Set<string>> {
     const operations = writes.map(({ base, update }) => ({ updateOne: { filter: { _id: base._id, version: base.version }, update } }));
     const result = await this.collections.accounts.bulkWrite(operations, { ordered: false });
     const ids = writes.map((w) => w.base._id);
@@ -310,54 +291,9 @@ export class MongoAccountStore implements AccountStore {
   }
 }
 
-/** The whole document of a new account. */
-function newAccountDoc(change: AccountChange): AccountDoc {
-  const doc = accountDoc({
-    state: change.state,
-    version: 1,
-    outbox: change.entries.map(toStoredEntry),
-    flushedSeq: 0,
-    nextDueAt: change.nextDueAt,
-    lastWrite: randomUUID(),
-  });
-  return change.signals.length > 0 ? { ...doc, signalOutbox: change.signals } : doc;
-}
-
-interface AccountUpdate {
-  $set: Partial<AccountDoc> & { lastWrite: string; version: number };
-  $push?: { outbox?: { $each: AccountDoc['outbox'] }; signalOutbox?: { $each: NonNullable<AccountDoc['signalOutbox']> } };
-}
-
-/**
- * The update that turns `base` into the decided state: only the fields that changed, and the new entries
- * appended to the outbox (or, when the outbox was just copied, the outbox replaced by them).
- */
-function updateOf(base: AccountDoc, change: AccountChange, copied: boolean): AccountUpdate {
-  const $set: AccountUpdate['$set'] = { version: base.version + 1, lastWrite: randomUUID(), nextDueAt: change.nextDueAt };
-  // State fields are stored as they are (src/store/documents.ts), so a field is compared with the state's own.
-  for (const key of STATE_FIELDS) {
-    if (!sameValue(base[key], change.state[key])) Object.assign($set, { [key]: change.state[key] });
-  }
-  const added = change.entries.map(toStoredEntry);
-  // Signals are only ever appended here and pulled by the dispatcher once copied, never set whole: a
-  // write decided before a copy cannot put a copied signal back.
-  const signals = change.signals.length > 0 ? { signalOutbox: { $each: change.signals } } : {};
-  if (copied) {
-    $set.outbox = added;
-    $set.flushedSeq = base.outbox.at(-1)?.seq ?? base.flushedSeq;
-    return change.signals.length > 0 ? { $set, $push: signals } : { $set };
-  }
-  if (added.length === 0 && change.signals.length === 0) return { $set };
-  return { $set, $push: { ...(added.length > 0 ? { outbox: { $each: added } } : {}), ...signals } };
-}
-
-type StateField = Exclude<keyof AccountState, 'customer'>;
-const STATE_FIELDS = ['externalId', 'balance', 'seq', 'buckets', 'terms', 'subscriptions', 'planChanges', 'topups', 'payments', 'archived', 'holds', 'signalSeq'] as const satisfies readonly StateField[];
-/** A state field missing from STATE_FIELDS would silently never be written: this fails to compile instead. */
-export const everyStateFieldWritten: [Exclude<StateField, (typeof STATE_FIELDS)[number]>] extends [never] ? true : false = true;
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** What the outbox holds after a write, as its writer knows it (a copy elsewhere may have taken some out since: copied again, they are found the same). */
+function outboxAfter(written: Written): OutboxItems<LedgerEntry> {
+  return { customer: written.customer, items: [...(written.before ? outboxEntries(written.before) : []), ...written.appended] };
 }
 
 function backoff(attempt: number): Promise<void> {

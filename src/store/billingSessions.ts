@@ -1,5 +1,5 @@
 import type { Connection, mongo } from 'mongoose';
-import type { BillingSession, BillingSessionStore } from '../app/billingSessions';
+import type { BillingSession, BillingSessionStore } from '../app/ports';
 import { unavailableAsDomainError } from './unavailable';
 
 /** `_id` is the token's SHA-256: a lookup by link is a lookup by `_id`, and the token itself is never stored. */

@@ -1,11 +1,11 @@
-import type { AccountChange, ChangeRequest, DecideContext } from '../app/ports';
+import type { AccountChange, ChangeRequest, KnownEffects } from '../app/ports';
 import type { AccountState } from '../domain/account';
 
 /** One caller waiting for its decision on an account to be written. */
 export interface PendingChange {
   opKey: string | undefined;
   /** Decides on `current`; `deliver` answers the caller, once the change is written. */
-  decide(current: AccountState | null, context: DecideContext): Promise<{ change: AccountChange | null; deliver(): void }>;
+  decide(current: AccountState | null, context: KnownEffects): Promise<{ change: AccountChange | null; deliver(): void }>;
   reject(error: unknown): void;
 }
 

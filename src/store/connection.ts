@@ -4,19 +4,16 @@ import { MongoAccountStore } from './accountStore';
 import type { StoreOptions } from './accountStore';
 import type { Logger } from '../logger';
 import { MongoEventStore } from './eventStore';
-import { MongoLedgerStore } from './ledgerStore';
 import { openCollections } from './models';
 import type { WrapCollection } from './models';
 import { UnsupportedServerError, unsupportedServerReason } from './serverCheck';
-import type { AccountStore, EventStore, LedgerStore, Ping, SignalQueue } from '../app/ports';
+import type { AccountStore, BillingSessionStore, EventStore, Ping, SignalQueue } from '../app/ports';
 import { MongoSignalQueue } from './signalStore';
 // Billing-page links (SPEC §8): a collection of their own, wired here and nowhere else in this folder.
-import type { BillingSessionStore } from '../app/billingSessions';
 import { MongoBillingSessionStore } from './billingSessions';
 
 export interface Stores {
   accounts: AccountStore;
-  ledger: LedgerStore;
   events: EventStore;
   signals: SignalQueue;
   health: Ping;
@@ -107,7 +104,6 @@ export async function openStores(uri: string, options: OpenStoresOptions = {}): 
   const billingSessions = await MongoBillingSessionStore.open(connection);
   return {
     accounts,
-    ledger: new MongoLedgerStore(collections),
     events: new MongoEventStore(collections),
     signals: new MongoSignalQueue(collections),
     health: { ping: () => pingWithin(connection, PING_TIMEOUT_MS) },

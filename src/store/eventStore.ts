@@ -1,4 +1,4 @@
-import type { EventOutcome, EventStore, IncomingEvent, StoredEvent } from '../app/ports';
+import type { EventStore, FinalEventStatus, IncomingEvent, StoredEvent } from '../app/ports';
 import type { Collections, EventDoc } from './models';
 import { isDuplicateKeyError } from './mongoErrors';
 
@@ -8,7 +8,7 @@ function toStored(doc: EventDoc): StoredEvent {
 }
 
 /** Finished outcomes that make a redelivery a duplicate; a parked event is tried again when it comes back. */
-const DONE: ReadonlySet<string> = new Set<EventOutcome>(['processed', 'ignored']);
+const DONE: ReadonlySet<string> = new Set<FinalEventStatus>(['processed', 'ignored']);
 
 export class MongoEventStore implements EventStore {
   constructor(private readonly collections: Pick<Collections, 'events'>) {}
@@ -37,7 +37,7 @@ export class MongoEventStore implements EventStore {
     return existing && DONE.has(existing.status) ? 'done' : 'open';
   }
 
-  async finish(id: string, outcome: { status: EventOutcome; reason: string | null; customer: string | null; at: Date }): Promise<void> {
+  async finish(id: string, outcome: { status: FinalEventStatus; reason: string | null; customer: string | null; at: Date }): Promise<void> {
     await this.collections.events.updateOne(
       { _id: id },
       { $set: { status: outcome.status, reason: outcome.reason, customer: outcome.customer, finishedAt: outcome.at } },

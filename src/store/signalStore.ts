@@ -2,6 +2,8 @@ import type { QueuedSignal, SignalAttemptOutcome, SignalQueue } from '../app/por
 import type { Signal } from '../domain/signals';
 import type { Collections, SignalDoc } from './models';
 import { duplicateKeyIndexes } from './mongoErrors';
+import { copyOut } from './outboxes';
+import type { Outbox } from './outboxes';
 
 const EPOCH = new Date(0);
 
@@ -30,8 +32,8 @@ function queuedDoc(signal: Signal, now: Date): SignalDoc {
 }
 
 /**
- * The signals collection, fed from the accounts' signal outboxes the way the ledger is fed from their
- * entry outboxes: insert (idempotent by id), then pull from the account. See src/store/README.md.
+ * The signals collection, fed from the accounts' signal outboxes by the same copy routine as the ledger
+ * (src/store/outboxes.ts): insert (idempotent by id, in order), then pull from the accounts. See src/store/README.md.
  */
 export class MongoSignalQueue implements SignalQueue {
   constructor(private readonly collections: Pick<Collections, 'accounts' | 'signals'>) {}
@@ -41,15 +43,19 @@ export class MongoSignalQueue implements SignalQueue {
       .find({ 'signalOutbox.n': { $gte: 1 } }, { projection: { _id: 1, signalOutbox: 1 } })
       .limit(limit)
       .toArray();
-    for (const account of accounts) {
-      const signals = [...(account.signalOutbox ?? [])].sort((a, b) => a.n - b.n);
-      const through = signals.at(-1)?.n;
-      if (through === undefined) continue;
-      await this.insertInOrder(signals.map((s) => queuedDoc(s, now)));
-      // Not conditional on the account's version: a writer only ever appends newer signals (src/store/accountStore.ts).
-      await this.collections.accounts.updateOne({ _id: account._id }, { $pull: { signalOutbox: { n: { $lte: through } } } });
-    }
+    const outbox = this.signalOutbox(now);
+    await copyOut(this.collections.accounts, outbox, accounts.map((doc) => ({ customer: doc._id, items: outbox.itemsOf(doc) })));
     return accounts.length;
+  }
+
+  /** Signals are queued with the time they reached the queue (`now`): their 3 days of retries count from it. */
+  private signalOutbox(now: Date): Outbox<Signal> {
+    return {
+      itemsOf: (doc) => [...(doc.signalOutbox ?? [])].sort((a, b) => a.n - b.n),
+      position: (signal) => signal.n,
+      insert: (signals) => this.insertInOrder(signals.map((s) => queuedDoc(s, now))),
+      removal: (through) => ({ $pull: { signalOutbox: { n: { $lte: through } } } }),
+    };
   }
 
   /**

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { BillingGateway, HostedSession } from '../app/billing';
+import type { BillingGateway, HostedSession } from '../app/ports';
 import { DomainError } from '../domain/errors';
 import { buildPortalSessionParams, buildSubscriptionCheckoutParams, buildTopupCheckoutParams } from './checkoutParams';
 

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { PortalRequest, SubscriptionCheckoutRequest, TopupCheckoutRequest } from '../app/billing';
+import type { PortalRequest, SubscriptionCheckoutRequest, TopupCheckoutRequest } from '../app/ports';
 
 /**
  * What this service asks Stripe for, built apart from sending it so each shape is tested without a network.

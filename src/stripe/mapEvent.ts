@@ -1,7 +1,6 @@
 import type Stripe from 'stripe';
 import type { z } from 'zod';
-import type { EventMapper } from '../app/eventMapper';
-import type { IncomingEvent } from '../app/ports';
+import type { EventMapper, IncomingEvent } from '../app/ports';
 import type { Catalog } from '../domain/catalog';
 import type { MappedEvent } from '../domain/commands';
 import { envelopeProblem, isStripeEvent } from './envelope';

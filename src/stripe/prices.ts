@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { PriceReader, UnitPrice } from '../app/billingPage';
+import type { PriceReader, UnitPrice } from '../app/ports';
 import type { Logger } from '../logger';
 
 interface Cached {

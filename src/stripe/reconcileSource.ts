@@ -1,7 +1,5 @@
 import type Stripe from 'stripe';
-import type { EventMapper } from '../app/eventMapper';
-import type { StoredEvent } from '../app/ports';
-import type { ReconcileSource, StripeRecord } from '../app/reconcile/source';
+import type { EventMapper, ReconcileSource, StoredEvent, StripeRecord } from '../app/ports';
 import type { Clock } from '../domain/clock';
 import type { GrantRef, StripeObjectKind } from '../domain/reconcile';
 import { chargeRefundedEvent, checkoutCompletedEvent, disputeEvent, incomingEvent, invoicePaidEvent, isMissing } from './eventObjects';

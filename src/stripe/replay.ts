@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { EventFeed } from '../app/replay';
+import type { EventFeed } from '../app/ports';
 import { incomingEvent, isMissing } from './eventObjects';
 import { ACTED_ON_EVENT_TYPES } from './mapEvent';
 

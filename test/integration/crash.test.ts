@@ -46,15 +46,15 @@ async function run(scenario: Scenario, crashAt: number | null) {
     }
     const ledgers = await Promise.all(scenario.customers.map((c) => ledgerOf(h, c)));
     const breaches = [];
-    for await (const check of checkLedger({ accounts: h.stores.accounts, ledger: h.stores.ledger })) breaches.push(...check.breaches);
+    for await (const check of checkLedger({ accounts: h.stores.accounts })) breaches.push(...check.breaches);
     return { writes: plan.writes, ledgers, breaches };
   } finally {
     await h.close();
   }
 }
 
-/** The writes of copying an outbox to the ledger, which run after a debit's or a webhook's answer (the sweep waits for its own). */
-const BACKGROUND_COPY = new Set(['ledger.insertMany', 'accounts.updateOne ($pull)']);
+/** The writes of copying an outbox to the ledger, which run after the answer of a debit, a webhook or a sweep. */
+const BACKGROUND_COPY = new Set(['ledger.insertMany', 'accounts.updateOne ($pull)', 'accounts.bulkWrite ($pull)']);
 
 async function ledgerOf(h: Harness, customer: string) {
   const balance = await request(h.app).get(`/v1/customers/${customer}/balance`).set(asApp).expect(200);
@@ -174,6 +174,7 @@ describe('a crash right after any single write, then the retry', () => {
     expect([...writes].sort()).toEqual([
       'account_archive.bulkWrite',
       'accounts.bulkWrite',
+      'accounts.bulkWrite ($pull)',
       'accounts.insertOne',
       'accounts.updateOne',
       'accounts.updateOne ($pull)',

@@ -90,7 +90,7 @@ async function expectWhole(customer: string): Promise<void> {
     ['grant', 5000],
   ]);
   const breaches = [];
-  for await (const check of checkLedger({ accounts: h.stores.accounts, ledger: h.stores.ledger })) breaches.push(...check.breaches);
+  for await (const check of checkLedger({ accounts: h.stores.accounts })) breaches.push(...check.breaches);
   expect(breaches).toEqual([]);
 }
 

@@ -54,7 +54,7 @@ async function ledgerOf(customer: string) {
 
 async function breaches(): Promise<unknown[]> {
   const found: unknown[] = [];
-  for await (const check of checkLedger({ accounts: a.stores.accounts, ledger: a.stores.ledger })) found.push(...check.breaches);
+  for await (const check of checkLedger({ accounts: a.stores.accounts })) found.push(...check.breaches);
   return found;
 }
 

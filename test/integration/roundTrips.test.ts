@@ -174,12 +174,16 @@ describe('round trips of each path', () => {
   it('when the sweep turns a month over for many accounts, then it costs at most 3 round trips per account and far fewer per batch', async () => {
     const customers = await Promise.all(Array.from({ length: 20 }, () => annualSubscriber()));
     await Promise.all(customers.map((c, i) => debit(c, `spend-${i}`).expect(201)));
+    await h.stores.idle();
     h.clock.set(new Date('2026-02-16T00:00:00Z'));
     count.reset();
     const res = await request(h.app).post('/v1/admin/run-due').set(asAdmin).send({}).expect(200);
+    await h.stores.idle();
     expect(res.body).toEqual({ granted: 20, expired: 20, failed: 0 });
     expect(count.total()).toBeLessThanOrEqual(3 * customers.length);
-    // The due ids (once per 5,000), then per batch: the accounts by id, one copy of their outboxes, one bulk of conditional updates.
-    expect(described()).toBe('find accounts, find accounts, insert ledger, update accounts');
+    // The due ids (once per 5,000), then per batch: the accounts by id and one bulk of conditional updates, which the
+    // answer waits for; then, after it, one copy of their outboxes (one insert, one bulk of pulls).
+    expect(count.waited()).toBe(3);
+    expect(described()).toBe('find accounts, find accounts, update accounts, insert ledger, update accounts');
   });
 });

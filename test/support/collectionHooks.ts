@@ -28,12 +28,20 @@ export function hookCollections(around: (call: CollectionCall) => unknown): Wrap
 
 /**
  * The name of a write as tests list them: `accounts.updateOne`, `ledger.insertMany`… An update that only
- * `$pull`s (what follows a background copy of an outbox) is named apart: `accounts.updateOne ($pull)`.
+ * `$pull`s (what follows a copy of an outbox), alone or as a bulk of them, is named apart:
+ * `accounts.updateOne ($pull)`, `accounts.bulkWrite ($pull)`.
  */
 export function writeName(call: Pick<CollectionCall, 'collection' | 'method' | 'args'>): string {
-  const update = call.args[1];
-  const pulls = call.method === 'updateOne' && typeof update === 'object' && update !== null && '$pull' in update;
+  const pulls = call.method === 'updateOne' ? isPull(call.args[1]) : call.method === 'bulkWrite' && Array.isArray(call.args[0]) && call.args[0].every(isPullOperation);
   return `${call.collection}.${call.method}${pulls ? ' ($pull)' : ''}`;
+}
+
+function isPull(update: unknown): boolean {
+  return typeof update === 'object' && update !== null && '$pull' in update;
+}
+
+function isPullOperation(operation: unknown): boolean {
+  return typeof operation === 'object' && operation !== null && 'updateOne' in operation && typeof operation.updateOne === 'object' && operation.updateOne !== null && 'update' in operation.updateOne && isPull(operation.updateOne.update);
 }
 
 /**

@@ -3,14 +3,12 @@ import type { Difference } from '../../domain/reconcile';
 import type { Clock } from '../../domain/clock';
 import { readCheckedAccount } from '../checkLedger';
 import { ingestEvent } from '../ingestEvent';
-import type { IngestDeps, WebhookStatus } from '../ingestEvent';
-import type { AccountStore, EventStore, LedgerStore } from '../ports';
-import type { ReconcileSource, StripeRecord } from './source';
+import type { IngestDeps } from '../ingestEvent';
+import type { AccountStore, EventStore, ReconcileSource, StripeRecord, WebhookStatus } from '../ports';
 
 export interface ReconcileDeps {
   source: ReconcileSource;
   accounts: AccountStore;
-  ledger: LedgerStore;
   events: EventStore;
   /** The webhook's own path, the only way `--fix` changes anything. */
   ingest: IngestDeps;

@@ -73,7 +73,7 @@ export const checkLedgerCommand: AdminCommand = {
     const { stores } = await deps.open();
     const out = flags.json ? jsonWriter(deps.io) : textWriter(deps.io);
     const totals: Totals = { accounts: 0, breached: 0, breaches: 0 };
-    for await (const check of checkLedger({ accounts: stores.accounts, ledger: stores.ledger }, { customer })) {
+    for await (const check of checkLedger({ accounts: stores.accounts }, { customer })) {
       totals.accounts += 1;
       if (check.breaches.length > 0) totals.breached += 1;
       totals.breaches += check.breaches.length;

@@ -4,7 +4,7 @@ import { MAX_TOPUP_QUANTITY, openCustomerPortal, startTopupCheckout } from '../.
 import type { BillingDeps } from '../../app/billing';
 import { RECENT_ACTIVITY, readBillingPage } from '../../app/billingPage';
 import type { BillingPageDeps } from '../../app/billingPage';
-import type { BillingSession } from '../../app/billingSessions';
+import type { BillingSession } from '../../app/ports';
 import { customerView } from '../../domain/customerView';
 import { DomainError } from '../../domain/errors';
 import type { Formats } from './format';

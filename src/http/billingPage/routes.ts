@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { MAX_TOPUP_QUANTITY } from '../../app/billing';
 import { hashToken, openBillingSession } from '../../app/billingSessions';
-import type { BillingSessionStore } from '../../app/billingSessions';
+import type { BillingSessionStore } from '../../app/ports';
 import type { BillingPageSettings } from '../../config/env';
 import type { Clock } from '../../domain/clock';
 import { isDomainError } from '../../domain/errors';

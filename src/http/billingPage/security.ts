@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { formTokenMatches } from '../../app/billingSessions';
-import type { BillingSession } from '../../app/billingSessions';
+import type { BillingSession } from '../../app/ports';
 
 /**
  * Where the page's forms may lead. A form's POST answers 303 to Stripe's hosted Checkout or customer portal, and

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AccountService } from '../../app/accounts';
 import { BILLING_SESSION_TTL, mintBillingSession } from '../../app/billingSessions';
-import type { BillingSessionStore } from '../../app/billingSessions';
+import type { BillingSessionStore } from '../../app/ports';
 import type { Clock } from '../../domain/clock';
 import { logCustomerParam } from '../requestLog';
 import { customerParam, parseInput } from '../validate';

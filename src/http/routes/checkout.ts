@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { MAX_TOPUP_QUANTITY, openCustomerPortal, startSubscriptionCheckout, startTopupCheckout } from '../../app/billing';
-import type { BillingGateway } from '../../app/billing';
+import type { BillingGateway } from '../../app/ports';
 import type { Catalog } from '../../domain/catalog';
 import { logCustomerParam } from '../requestLog';
 import { idString, parseInput } from '../validate';

@@ -2,8 +2,7 @@ import { Router } from 'express';
 import type { AccountService } from '../../app/accounts';
 import { spendCredits } from '../../app/debits';
 import { captureCredits, holdCredits, releaseCredits } from '../../app/holds';
-import type { Metrics } from '../../app/metrics';
-import type { AccountStore, LedgerStore } from '../../app/ports';
+import type { AccountStore, Metrics } from '../../app/ports';
 import { findCustomerByExternalId, readBalance, readLedger } from '../../app/queries';
 import type { LedgerEntry } from '../../domain/account';
 import type { Clock } from '../../domain/clock';
@@ -14,7 +13,6 @@ export interface CustomerRouteDeps {
   clock: Clock;
   accounts: AccountService;
   accountStore: AccountStore;
-  ledger: LedgerStore;
   metrics: Metrics;
 }
 
@@ -81,10 +79,7 @@ export function customerRoutes(deps: CustomerRouteDeps): Router {
   router.get('/customers/:customer/ledger', async (req, res) => {
     const customer = customerParam(req.params.customer);
     const query = parseInput(ledgerQuery, req.query, 'query');
-    const page = await readLedger(
-      { accounts: deps.accounts, ledger: deps.ledger },
-      { customer, limit: query.limit, cursor: query.cursor ?? null, now: deps.clock.now() },
-    );
+    const page = await readLedger(deps.accounts, { customer, limit: query.limit, cursor: query.cursor ?? null, now: deps.clock.now() });
     res.json({ entries: page.entries.map(publicEntry), nextCursor: page.nextCursor });
   });
 

@@ -1,8 +1,7 @@
 import express, { Router } from 'express';
 import { ingestEvent } from '../../app/ingestEvent';
 import type { IngestDeps } from '../../app/ingestEvent';
-import type { Metrics, WebhookAnswer } from '../../app/metrics';
-import type { IncomingEvent } from '../../app/ports';
+import type { IncomingEvent, Metrics, WebhookAnswer } from '../../app/ports';
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../logger';
 import { isDomainError } from '../../domain/errors';

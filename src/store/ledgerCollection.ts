@@ -1,29 +1,38 @@
 import type { LedgerEntry } from '../domain/account';
-import type { LedgerPage, LedgerStore } from '../app/ports';
 import { fromLedgerDoc, toLedgerDoc } from './documents';
 import type { Collections, LedgerDoc } from './models';
 import { duplicateKeyIndexes, LedgerConflictError } from './mongoErrors';
 
-export class MongoLedgerStore implements LedgerStore {
+/**
+ * The `ledger` collection: the entries that have left their account's outbox (src/store/README.md). Only the
+ * store reads it, and always together with the account, so a reader above the store sees one complete ledger.
+ */
+export class LedgerCollection {
   constructor(private readonly collections: Pick<Collections, 'ledger'>) {}
 
-  async page(customer: string, page: LedgerPage): Promise<LedgerEntry[]> {
-    const filter = page.beforeSeq === null ? { customer } : { customer, seq: { $lt: page.beforeSeq } };
-    const docs = await this.collections.ledger.find(filter).sort({ seq: -1 }).limit(page.limit).toArray();
+  /** Newest first: up to `limit` of the customer's entries with a sequence number below `beforeSeq`. */
+  async below(customer: string, beforeSeq: number, limit: number): Promise<LedgerEntry[]> {
+    const docs = await this.collections.ledger.find({ customer, seq: { $lt: beforeSeq } }).sort({ seq: -1 }).limit(limit).toArray();
     return docs.map(fromLedgerDoc);
   }
 
+  /** Oldest first. */
   async all(customer: string): Promise<LedgerEntry[]> {
     const docs = await this.collections.ledger.find({ customer }).sort({ seq: 1 }).toArray();
     return docs.map(fromLedgerDoc);
   }
 
+  async byOpKeys(customer: string, opKeys: string[]): Promise<LedgerEntry[]> {
+    const docs = await this.collections.ledger.find({ customer, opKey: { $in: opKeys } }).toArray();
+    return docs.map(fromLedgerDoc);
+  }
+
   /**
-   * Copies committed entries into the ledger collection. An entry already there (an earlier copy that
-   * crashed before the account recorded it) must be the same entry; anything else under its id or its
-   * effect key would be a second history, and fails loudly instead of being dropped.
+   * Inserts copies of committed entries. An entry already there (an earlier copy that crashed before its
+   * pull) must be the same entry; anything else under its id or its effect key would be a second history,
+   * and fails loudly (ledger_conflict) instead of being dropped.
    */
-  async copy(entries: LedgerEntry[]): Promise<void> {
+  async insertCopies(entries: LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const docs = entries.map(toLedgerDoc);
     try {
