@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../domain/account';
 import { adjust, adjustmentOpKey } from '../domain/adjust';
-import { DomainError } from '../domain/errors';
+import { isStripeCustomerId } from '../domain/customerId';
 import type { AccountService } from './accounts';
+import { onceByKey } from './idempotency';
+import type { KeyedOutcome } from './idempotency';
 
 export interface AdjustmentCommand {
   customer: string;
@@ -21,26 +22,13 @@ export interface AdjustmentReceipt {
   balance: number;
 }
 
-export interface AdjustmentOutcome {
-  /** false when the key had been used by the same request before: the first answer is returned again. */
-  created: boolean;
-  receipt: AdjustmentReceipt;
-}
-
-/** Only a Stripe customer id may get an account from an adjustment: a typo like "42" must not. */
-const STRIPE_CUSTOMER = /^cus_[A-Za-z0-9]+$/;
-
 /**
  * Whether an adjustment may open an account that does not exist yet: a goodwill grant to a Stripe
  * customer who never paid, yes; taking credits from nobody, no (customer_not_found).
  */
 export function mayOpenAccount(command: Pick<AdjustmentCommand, 'customer' | 'amount'>): boolean {
-  return command.amount > 0 && STRIPE_CUSTOMER.test(command.customer);
-}
-
-function fingerprint(command: AdjustmentCommand): string {
-  const canonical = JSON.stringify(['adjust', command.amount, command.reason, command.expiresAt?.toISOString() ?? null]);
-  return createHash('sha256').update(canonical).digest('hex');
+  // Only a Stripe customer id may get an account from an adjustment: a typo like "42" must not.
+  return command.amount > 0 && isStripeCustomerId(command.customer);
 }
 
 function receiptOf(entry: LedgerEntry): AdjustmentReceipt {
@@ -49,35 +37,14 @@ function receiptOf(entry: LedgerEntry): AdjustmentReceipt {
 }
 
 /** Grants or takes credits by hand, exactly once per idempotency key (the same rule as debits). */
-export async function adjustCredits(accounts: AccountService, command: AdjustmentCommand): Promise<AdjustmentOutcome> {
-  const requestHash = fingerprint(command);
-  const { result } = await accounts.mutate({
-    customer: command.customer,
-    now: command.now,
+export function adjustCredits(accounts: AccountService, command: AdjustmentCommand): Promise<KeyedOutcome<AdjustmentReceipt>> {
+  const { amount, idempotencyKey, reason, expiresAt } = command;
+  return onceByKey(accounts, command, {
+    what: 'adjustment',
+    opKey: adjustmentOpKey(idempotencyKey),
+    fingerprint: ['adjust', amount, reason, expiresAt?.toISOString() ?? null],
     create: mayOpenAccount(command),
-    opKey: adjustmentOpKey(command.idempotencyKey),
-    decide: (draft, context) => {
-      // Looked up before the request is judged, so a retry still answers after expiresAt has passed.
-      const earlier = context.applied;
-      if (earlier) {
-        if (earlier.requestHash !== requestHash) {
-          throw new DomainError(
-            'idempotency_key_reused',
-            `idempotencyKey ${command.idempotencyKey} was already used for a different adjustment.`,
-          );
-        }
-        return { created: false, entry: earlier };
-      }
-      const entry = adjust(draft, {
-        amount: command.amount,
-        idempotencyKey: command.idempotencyKey,
-        requestHash,
-        reason: command.reason,
-        expiresAt: command.expiresAt,
-        at: context.now,
-      });
-      return { created: true, entry };
-    },
+    replay: receiptOf,
+    apply: (draft, { now, requestHash }) => receiptOf(adjust(draft, { amount, idempotencyKey, requestHash, reason, expiresAt, at: now })),
   });
-  return { created: result.created, receipt: receiptOf(result.entry) };
 }

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../domain/account';
-import { DomainError, isDomainError } from '../domain/errors';
+import { isDomainError } from '../domain/errors';
 import { debit, debitOpKey } from '../domain/spend';
 import type { AccountService } from './accounts';
-import type { DebitOutcome as DebitOutcomeLabel, Metrics } from './ports';
+import { onceByKey } from './idempotency';
+import type { KeyedOutcome } from './idempotency';
+import type { DebitOutcome, Metrics } from './ports';
 
 export interface DebitCommand {
   customer: string;
@@ -19,17 +20,6 @@ export interface DebitReceipt {
   balance: number;
 }
 
-export interface DebitOutcome {
-  /** false when the key had been used by the same request before: the first answer is returned again. */
-  created: boolean;
-  receipt: DebitReceipt;
-}
-
-function fingerprint(command: DebitCommand): string {
-  const canonical = JSON.stringify([command.amount, command.reason, command.metadata ?? null]);
-  return createHash('sha256').update(canonical).digest('hex');
-}
-
 function receiptOf(entry: LedgerEntry): DebitReceipt {
   return {
     debit: { id: entry.id, amount: -entry.amount, createdAt: entry.at, allocations: entry.allocations },
@@ -37,7 +27,7 @@ function receiptOf(entry: LedgerEntry): DebitReceipt {
   };
 }
 
-function outcomeOfError(error: unknown): DebitOutcomeLabel {
+function outcomeOfError(error: unknown): DebitOutcome {
   if (!isDomainError(error)) return 'failed';
   switch (error.code) {
     case 'insufficient_credits':
@@ -54,7 +44,7 @@ function outcomeOfError(error: unknown): DebitOutcomeLabel {
 }
 
 /** Spends credits all-or-nothing, exactly once per idempotency key. */
-export async function spendCredits(deps: { accounts: AccountService; metrics: Metrics }, command: DebitCommand): Promise<DebitOutcome> {
+export async function spendCredits(deps: { accounts: AccountService; metrics: Metrics }, command: DebitCommand): Promise<KeyedOutcome<DebitReceipt>> {
   try {
     const outcome = await spendOnce(deps.accounts, command);
     deps.metrics.debitRequested(outcome.created ? 'created' : 'replayed');
@@ -65,34 +55,13 @@ export async function spendCredits(deps: { accounts: AccountService; metrics: Me
   }
 }
 
-async function spendOnce(accounts: AccountService, command: DebitCommand): Promise<DebitOutcome> {
-  const requestHash = fingerprint(command);
-  const { result } = await accounts.mutate({
-    customer: command.customer,
-    now: command.now,
-    create: false,
-    opKey: debitOpKey(command.idempotencyKey),
-    decide: (draft, context) => {
-      const earlier = context.applied;
-      if (earlier) {
-        if (earlier.requestHash !== requestHash) {
-          throw new DomainError(
-            'idempotency_key_reused',
-            `idempotencyKey ${command.idempotencyKey} was already used for a different debit.`,
-          );
-        }
-        return { created: false, entry: earlier };
-      }
-      const entry = debit(draft, {
-        amount: command.amount,
-        idempotencyKey: command.idempotencyKey,
-        requestHash,
-        reason: command.reason,
-        metadata: command.metadata,
-        at: context.now,
-      });
-      return { created: true, entry };
-    },
+function spendOnce(accounts: AccountService, command: DebitCommand): Promise<KeyedOutcome<DebitReceipt>> {
+  const { amount, idempotencyKey, reason, metadata } = command;
+  return onceByKey(accounts, command, {
+    what: 'debit',
+    opKey: debitOpKey(idempotencyKey),
+    fingerprint: [amount, reason, metadata ?? null],
+    replay: receiptOf,
+    apply: (draft, { now, requestHash }) => receiptOf(debit(draft, { amount, idempotencyKey, requestHash, reason, metadata, at: now })),
   });
-  return { created: result.created, receipt: receiptOf(result.entry) };
 }

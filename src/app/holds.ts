@@ -4,6 +4,8 @@ import { DomainError } from '../domain/errors';
 import { HOLD_TTL_SECONDS, captureHold, captureOpKey, holdNotHeld, holdOpKey, holdView, placeHold, releaseHold, releaseOpKey } from '../domain/holds';
 import type { HoldView } from '../domain/holds';
 import type { AccountService, DecideContext } from './accounts';
+import { onceByKey } from './idempotency';
+import type { KeyedOutcome } from './idempotency';
 
 export interface HoldCommand {
   customer: string;
@@ -21,12 +23,6 @@ export interface HoldReceipt {
   balance: number;
 }
 
-export interface HoldOutcome {
-  /** false when the key had been used by the same request before: the first answer is returned again. */
-  created: boolean;
-  receipt: HoldReceipt;
-}
-
 export interface CaptureReceipt {
   hold: HoldView;
   debit: { id: string; amount: number; createdAt: Date; allocations: Allocation[] };
@@ -39,10 +35,6 @@ export function holdIdOf(customer: string, idempotencyKey: string): string {
   return `hold_${createHash('sha256').update(`${customer}\u0000${idempotencyKey}`).digest('hex').slice(0, 24)}`;
 }
 
-function fingerprint(command: HoldCommand, ttlSeconds: number): string {
-  return createHash('sha256').update(JSON.stringify(['hold', command.amount, ttlSeconds, command.metadata ?? null])).digest('hex');
-}
-
 const sum = (allocations: Allocation[]): number => allocations.reduce((s, a) => s + a.amount, 0);
 
 /** The hold as its `hold` entry recorded it: what a retried creation answers, and what is left once the hold left the account. */
@@ -51,28 +43,20 @@ function heldAsRecorded(entry: LedgerEntry, status: Hold['status']): HoldView {
 }
 
 /** Reserves credits for a job, exactly once per idempotency key (the same rule as debits). */
-export async function holdCredits(accounts: AccountService, command: HoldCommand): Promise<HoldOutcome> {
+export function holdCredits(accounts: AccountService, command: HoldCommand): Promise<KeyedOutcome<HoldReceipt>> {
+  const { amount, idempotencyKey, metadata } = command;
   const ttlSeconds = command.ttlSeconds ?? HOLD_TTL_SECONDS.default;
-  const requestHash = fingerprint(command, ttlSeconds);
-  const holdId = holdIdOf(command.customer, command.idempotencyKey);
-  const { result } = await accounts.mutate({
-    customer: command.customer,
-    now: command.now,
-    create: false,
+  const holdId = holdIdOf(command.customer, idempotencyKey);
+  return onceByKey(accounts, command, {
+    what: 'hold',
     opKey: holdOpKey(holdId),
-    decide: (draft, context) => {
-      const earlier = context.applied;
-      if (earlier) {
-        if (earlier.requestHash !== requestHash) {
-          throw new DomainError('idempotency_key_reused', `idempotencyKey ${command.idempotencyKey} was already used for a different hold.`);
-        }
-        return { created: false, receipt: { hold: heldAsRecorded(earlier, 'held'), balance: earlier.balanceAfter } };
-      }
-      const { hold, entry } = placeHold(draft, { holdId, idempotencyKey: command.idempotencyKey, amount: command.amount, ttlSeconds, requestHash, metadata: command.metadata, at: context.now });
-      return { created: true, receipt: { hold: holdView(hold), balance: entry.balanceAfter } };
+    fingerprint: ['hold', amount, ttlSeconds, metadata ?? null],
+    replay: (earlier) => ({ hold: heldAsRecorded(earlier, 'held'), balance: earlier.balanceAfter }),
+    apply: (draft, { now, requestHash }) => {
+      const { hold, entry } = placeHold(draft, { holdId, idempotencyKey, amount, ttlSeconds, requestHash, metadata, at: now });
+      return { hold: holdView(hold), balance: entry.balanceAfter };
     },
   });
-  return result;
 }
 
 /** What the hold's entries say happened to it, once it has left the account (src/domain/archive.ts). */

@@ -4,6 +4,7 @@ import type { Service } from '../compose';
 import type { AppConfig } from '../config';
 import type { Catalog } from '../domain/catalog';
 import type { Clock } from '../domain/clock';
+import { isStripeCustomerId } from '../domain/customerId';
 import type { Stores } from '../store/connection';
 
 /**
@@ -76,7 +77,7 @@ export function customerFlag(value: string | undefined, required: boolean): stri
     if (required) throw new UsageError('--customer cus_… is required');
     return null;
   }
-  if (!/^cus_\w+$/.test(value)) throw new UsageError(`--customer must be a Stripe customer id (cus_…), got "${value}"`);
+  if (!isStripeCustomerId(value)) throw new UsageError(`--customer must be a Stripe customer id (cus_…), got "${value}"`);
   return value;
 }
 

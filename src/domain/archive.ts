@@ -4,7 +4,7 @@ import type { CreditCommand } from './commands';
 import { AccountDraft } from './draft';
 import { slotBucketId } from './settle';
 import { slotsOfTerm } from './slots';
-import { termId } from './subscriptions';
+import { ENDED_STATUSES, termId } from './subscriptions';
 import { currentSubscription } from './view';
 
 /**
@@ -51,8 +51,6 @@ export const archiveKey = {
 
 /** No term is longer than a year (the longest interval a catalog price has), with slack for month-end clamping. */
 const MAX_TERM_MS = 367 * 24 * 60 * 60 * 1000;
-
-const ENDED_STATUSES = new Set(['canceled', 'incomplete_expired']);
 
 function isSettledBucket(bucket: Bucket): boolean {
   if (bucket.expired) return true;

@@ -1,6 +1,7 @@
 import { findPlanByPrice } from './catalog';
 import type { Catalog, Plan, Topup } from './catalog';
 import { isRunningLow, lowBalanceRule } from './lowBalance';
+import { LIVE_STATUSES } from './subscriptions';
 import type { BalanceView, BucketView, SubscriptionView } from './view';
 
 /**
@@ -56,7 +57,6 @@ export type WayOut =
   | { kind: 'topup'; topups: Topup[] }
   | { kind: 'upgrade'; plans: Array<{ id: string; monthlyCredits: number }> };
 
-const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due']);
 const TERM_KINDS: Record<number, TermKind> = { 1: 'monthly', 3: 'quarterly', 6: 'semiannual', 12: 'annual' };
 
 function isLive(sub: SubscriptionView): boolean {

@@ -91,7 +91,10 @@ export interface SubscriptionSnapshot {
   asOf: Date;
 }
 
-const ENDED_STATUSES = new Set(['canceled', 'incomplete_expired']);
+/** Stripe statuses of a subscription its customer still has (a payment failing is not the end: past_due). */
+export const LIVE_STATUSES: ReadonlySet<string> = new Set(['active', 'trialing', 'past_due']);
+/** Stripe statuses a subscription never leaves: no slot starts after them. */
+export const ENDED_STATUSES: ReadonlySet<string> = new Set(['canceled', 'incomplete_expired']);
 
 export function applySubscriptionSnapshot(draft: AccountDraft, snap: SubscriptionSnapshot): void {
   const subs = draft.state.subscriptions;

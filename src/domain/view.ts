@@ -3,6 +3,7 @@ import type { AccountState, Bucket, BucketSource, SubscriptionState, Term } from
 import { slotCreditsAtStart } from './planChanges';
 import { slotIsIssued } from './settle';
 import { slotsOfTerm } from './slots';
+import { LIVE_STATUSES } from './subscriptions';
 import { availableCredits, compareSpendingOrder } from './spend';
 
 export interface BucketView {
@@ -37,8 +38,6 @@ export interface BalanceView {
   subscription: SubscriptionView | null;
   nextGrant: { at: Date; credits: number } | null;
 }
-
-const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due']);
 
 /** The subscription a customer thinks of as "mine": the newest live one, else the newest. */
 export function currentSubscription(state: AccountState): SubscriptionState | null {

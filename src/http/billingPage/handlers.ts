@@ -5,6 +5,7 @@ import type { BillingDeps } from '../../app/billing';
 import { RECENT_ACTIVITY, readBillingPage } from '../../app/billingPage';
 import type { BillingPageDeps } from '../../app/billingPage';
 import type { BillingSession } from '../../app/ports';
+import { isStripeCustomerId } from '../../domain/customerId';
 import { customerView } from '../../domain/customerView';
 import { DomainError } from '../../domain/errors';
 import type { Formats } from './format';
@@ -32,7 +33,7 @@ const ALL_ACTIVITY_PAGE = 50;
 
 /** Checkout and the portal act on a Stripe customer: an account kept under another id has neither button. */
 function canUseStripe(deps: HandlerDeps, session: BillingSession): boolean {
-  return deps.stripeConfigured && /^cus_[A-Za-z0-9]+$/.test(session.customer);
+  return deps.stripeConfigured && isStripeCustomerId(session.customer);
 }
 
 export async function showPage(deps: HandlerDeps, ctx: LinkContext): Promise<void> {

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { AccountService } from '../../app/accounts';
 import { adjustCredits } from '../../app/adjustments';
 import type { Clock } from '../../domain/clock';
+import { keyedCommand } from '../keyedCommand';
 import { logCustomerParam } from '../requestLog';
-import { customerParam, idString, isoInstant, parseInput } from '../validate';
+import { idString, isoInstant } from '../validate';
 
 export interface AdjustmentRouteDeps {
   clock: Clock;
@@ -27,19 +28,12 @@ const adjustmentBody = z.strictObject({
 export function adjustmentRoutes(deps: AdjustmentRouteDeps): Router {
   const router = logCustomerParam(Router());
 
-  router.post('/customers/:customer/adjustments', async (req, res) => {
-    const customer = customerParam(req.params.customer);
-    const body = parseInput(adjustmentBody, req.body, 'body');
-    const outcome = await adjustCredits(deps.accounts, {
-      customer,
-      amount: body.amount,
-      reason: body.reason,
-      idempotencyKey: body.idempotencyKey,
-      expiresAt: body.expiresAt ?? null,
-      now: deps.clock.now(),
-    });
-    res.status(outcome.created ? 201 : 200).json(outcome.receipt);
-  });
+  router.post(
+    '/customers/:customer/adjustments',
+    keyedCommand(deps.clock, adjustmentBody, ({ customer, body, now }) =>
+      adjustCredits(deps.accounts, { customer, amount: body.amount, reason: body.reason, idempotencyKey: body.idempotencyKey, expiresAt: body.expiresAt ?? null, now }),
+    ),
+  );
 
   return router;
 }

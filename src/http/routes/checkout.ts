@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_TOPUP_QUANTITY, openCustomerPortal, startSubscriptionCheckout, startTopupCheckout } from '../../app/billing';
 import type { BillingGateway } from '../../app/ports';
 import type { Catalog } from '../../domain/catalog';
+import { STRIPE_CUSTOMER_ID } from '../../domain/customerId';
 import { logCustomerParam } from '../requestLog';
 import { idString, parseInput } from '../validate';
 
@@ -12,7 +13,7 @@ export interface CheckoutRouteDeps {
 }
 
 /** Checkout and the portal act on a Stripe customer, so the id must look like one before Stripe is asked. */
-const stripeCustomer = idString.regex(/^cus_[A-Za-z0-9]+$/, 'must be a Stripe customer id (cus_…)');
+const stripeCustomer = idString.regex(STRIPE_CUSTOMER_ID, 'must be a Stripe customer id (cus_…)');
 /** Where Stripe redirects the customer; it also accepts Stripe's {CHECKOUT_SESSION_ID} placeholder. */
 const redirectUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048);
 

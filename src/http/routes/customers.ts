@@ -6,6 +6,7 @@ import type { AccountStore, Metrics } from '../../app/ports';
 import { findCustomerByExternalId, readBalance, readLedger } from '../../app/queries';
 import type { LedgerEntry } from '../../domain/account';
 import type { Clock } from '../../domain/clock';
+import { keyedCommand } from '../keyedCommand';
 import { logCustomerParam } from '../requestLog';
 import { captureBody, customerParam, customerQuery, debitBody, holdBody, idString, ledgerQuery, parseInput, releaseBody } from '../validate';
 
@@ -34,33 +35,19 @@ export function customerRoutes(deps: CustomerRouteDeps): Router {
     res.json(await readBalance(deps.accounts, customer, deps.clock.now()));
   });
 
-  router.post('/customers/:customer/debits', async (req, res) => {
-    const customer = customerParam(req.params.customer);
-    const body = parseInput(debitBody, req.body, 'body');
-    const outcome = await spendCredits(deps, {
-      customer,
-      amount: body.amount,
-      idempotencyKey: body.idempotencyKey,
-      reason: body.reason ?? null,
-      metadata: body.metadata ?? null,
-      now: deps.clock.now(),
-    });
-    res.status(outcome.created ? 201 : 200).json(outcome.receipt);
-  });
+  router.post(
+    '/customers/:customer/debits',
+    keyedCommand(deps.clock, debitBody, ({ customer, body, now }) =>
+      spendCredits(deps, { customer, amount: body.amount, idempotencyKey: body.idempotencyKey, reason: body.reason ?? null, metadata: body.metadata ?? null, now }),
+    ),
+  );
 
-  router.post('/customers/:customer/holds', async (req, res) => {
-    const customer = customerParam(req.params.customer);
-    const body = parseInput(holdBody, req.body, 'body');
-    const outcome = await holdCredits(deps.accounts, {
-      customer,
-      amount: body.amount,
-      idempotencyKey: body.idempotencyKey,
-      ttlSeconds: body.ttlSeconds ?? null,
-      metadata: body.metadata ?? null,
-      now: deps.clock.now(),
-    });
-    res.status(outcome.created ? 201 : 200).json(outcome.receipt);
-  });
+  router.post(
+    '/customers/:customer/holds',
+    keyedCommand(deps.clock, holdBody, ({ customer, body, now }) =>
+      holdCredits(deps.accounts, { customer, amount: body.amount, idempotencyKey: body.idempotencyKey, ttlSeconds: body.ttlSeconds ?? null, metadata: body.metadata ?? null, now }),
+    ),
+  );
 
   router.post('/customers/:customer/holds/:hold/capture', async (req, res) => {
     const customer = customerParam(req.params.customer);
