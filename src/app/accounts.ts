@@ -80,7 +80,8 @@ export class AccountService {
   async view(customer: string, now: Date): Promise<AccountView> {
     const stored = await this.store.read(customer);
     if (!stored) throw notFound(customer);
-    const draft = new AccountDraft(stored.state);
+    // The state was read for this view alone: settled in place, not copied.
+    const draft = new AccountDraft(stored.state, 'adopt');
     settle(draft, now);
     return { state: draft.state, ledger: withDueEntries(stored.ledger, draft.entries) };
   }

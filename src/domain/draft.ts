@@ -23,8 +23,12 @@ export class AccountDraft {
   readonly state: AccountState;
   readonly entries: LedgerEntry[] = [];
 
-  constructor(state: AccountState) {
-    this.state = cloneAccount(state);
+  /**
+   * Works on a copy, so the state given is left as it was (a decision may be made again on it); `adopt` works on
+   * a state nobody else holds (one just read for this draft alone), in place, without the copy.
+   */
+  constructor(state: AccountState, ownership: 'copy' | 'adopt' = 'copy') {
+    this.state = ownership === 'adopt' ? state : cloneAccount(state);
   }
 
   get changed(): boolean {

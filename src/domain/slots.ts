@@ -1,4 +1,4 @@
-import { addMonthsClamped } from './months';
+import { addMonthsClamped, monthsFrom } from './months';
 
 export interface Slot {
   index: number;
@@ -37,17 +37,16 @@ function isValidDate(date: Date): boolean {
  */
 export function slotsOfTerm(term: Period): Slot[] {
   if (!isValidDate(term.start) || !isValidDate(term.end)) throw new RangeError('a term needs valid start and end dates');
-  if (term.end.getTime() > addMonthsClamped(term.start, MAX_TERM_MONTHS).getTime() + TERM_SLACK_DAYS * DAY_MS) {
+  const monthsLater = monthsFrom(term.start);
+  if (term.end.getTime() > monthsLater(MAX_TERM_MONTHS).getTime() + TERM_SLACK_DAYS * DAY_MS) {
     throw new RangeError(`a term longer than ${MAX_TERM_MONTHS} months cannot be split into slots`);
   }
   const slots: Slot[] = [];
-  if (term.end.getTime() <= term.start.getTime()) return slots;
-  for (let index = 0; ; index++) {
-    const start = addMonthsClamped(term.start, index);
-    if (start.getTime() >= term.end.getTime()) break;
-    const next = addMonthsClamped(term.start, index + 1);
-    const end = next.getTime() < term.end.getTime() ? next : term.end;
-    slots.push({ index, start, end });
+  // Each boundary is computed once: a slot's end is the next one's start (every read settles every term).
+  for (let index = 0, start = term.start; start.getTime() < term.end.getTime(); index++) {
+    const next = monthsLater(index + 1);
+    slots.push({ index, start, end: next.getTime() < term.end.getTime() ? next : term.end });
+    start = next;
   }
   return slots;
 }

@@ -10,10 +10,11 @@ import type { AccountDoc } from './models';
  * only once it is there (src/store/outboxes.ts). So the outbox first, then the collection below its oldest entry.
  */
 export function accountLedger(ledger: LedgerCollection, doc: AccountDoc): AccountLedger {
-  const held = outboxEntries(doc);
-  const oldestHeld = held[0]?.seq ?? doc.seq + 1;
+  // Decoded when a page is asked for: most reads (a balance) never are.
+  const oldestHeld = doc.outbox[0]?.seq ?? doc.seq + 1;
   return {
     async page({ limit, beforeSeq }) {
+      const held = outboxEntries(doc);
       const below = Math.min(beforeSeq ?? Number.POSITIVE_INFINITY, doc.seq + 1);
       const newest = held.filter((e) => e.seq < below).reverse().slice(0, limit);
       const collectionBelow = Math.min(below, oldestHeld);
@@ -24,7 +25,7 @@ export function accountLedger(ledger: LedgerCollection, doc: AccountDoc): Accoun
       // An entry in both places (copied, not yet pulled) is the same entry: the copy was checked when inserted.
       const stored = await ledger.all(doc._id);
       const copied = new Set(stored.map((e) => e.seq));
-      return [...stored, ...held.filter((e) => !copied.has(e.seq))].sort((a, b) => a.seq - b.seq);
+      return [...stored, ...outboxEntries(doc).filter((e) => !copied.has(e.seq))].sort((a, b) => a.seq - b.seq);
     },
   };
 }
