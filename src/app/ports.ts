@@ -132,6 +132,12 @@ export interface EventStore {
 }
 
 /**
+ * Checks a webhook's signature over its raw body and reads the body as an event to record (src/stripe/verify.ts);
+ * throws invalid_signature or invalid_event. The webhook route asks it before handing the event to ingest.
+ */
+export type VerifyWebhook = (input: { rawBody: Buffer; signature: string | undefined; receivedAt: Date }) => IncomingEvent;
+
+/**
  * The question the ingest use case asks about an event: what it means for credits (commands for one
  * account), or why nothing happens (`ignored`) or cannot happen yet (`parked`). src/stripe answers it
  * (src/stripe/mapEvent.ts) and never calls back: recording and applying stay in src/app.

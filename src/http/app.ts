@@ -2,7 +2,7 @@ import express from 'express';
 import type { Express } from 'express';
 import type { AccountService } from '../app/accounts';
 import type { IngestDeps } from '../app/ingestEvent';
-import type { AccountStore, BillingGateway, BillingSessionStore, Metrics, Ping, PriceReader } from '../app/ports';
+import type { AccountStore, BillingGateway, BillingSessionStore, Metrics, Ping, PriceReader, VerifyWebhook } from '../app/ports';
 import type { RunDueResult } from '../app/runDue';
 import type { BillingPageSettings } from '../config/env';
 import type { Catalog } from '../domain/catalog';
@@ -21,7 +21,6 @@ import { billingSessionRoutes } from './routes/billingSessions';
 import { checkoutRoutes } from './routes/checkout';
 import { customerRoutes } from './routes/customers';
 import { webhookRoutes } from './routes/webhook';
-import type { VerifyWebhook } from './routes/webhook';
 
 export interface AppDeps {
   clock: Clock;

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { IncomingEvent } from '../app/ports';
+import type { VerifyWebhook } from '../app/ports';
 import { DomainError } from '../domain/errors';
 import { recordableEvent } from './envelope';
 
@@ -10,14 +10,12 @@ export interface WebhookVerifierOptions {
   toleranceSeconds: number;
 }
 
-export type WebhookVerifier = (input: { rawBody: Buffer; signature: string | undefined; receivedAt: Date }) => IncomingEvent;
-
 /**
  * Verifies Stripe-Signature over the raw bytes against every configured secret, then reads the body as
  * an event to record (src/stripe/envelope.ts). The SDK checks the timestamp against the real clock, never
  * the test clock. Signature first: nothing of an unsigned body is parsed.
  */
-export function stripeWebhookVerifier(options: WebhookVerifierOptions): WebhookVerifier {
+export function stripeWebhookVerifier(options: WebhookVerifierOptions): VerifyWebhook {
   return ({ rawBody, signature, receivedAt }) => {
     verifySignature({ ...options, rawBody, signature });
     return recordableEvent(rawBody, receivedAt);

@@ -1,15 +1,12 @@
 import express, { Router } from 'express';
 import { ingestEvent } from '../../app/ingestEvent';
 import type { IngestDeps } from '../../app/ingestEvent';
-import type { IncomingEvent, Metrics, WebhookAnswer } from '../../app/ports';
+import type { Metrics, VerifyWebhook, WebhookAnswer } from '../../app/ports';
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../logger';
 import { isDomainError } from '../../domain/errors';
 import { sendError } from '../errors';
 import { bindLogFields, requestLogger } from '../requestLog';
-
-/** Checks the signature over the raw body and reads it as an event to record; throws invalid_signature or invalid_event. */
-export type VerifyWebhook = (input: { rawBody: Buffer; signature: string | undefined; receivedAt: Date }) => IncomingEvent;
 
 export interface WebhookRouteDeps {
   verifyWebhook: VerifyWebhook;
