@@ -165,7 +165,7 @@ export class MongoAccountStore implements AccountStore {
 
   /** After a write: each account whose outbox now holds FLUSH_AT entries or more is copied, in the background. */
   private copyWhenFull(written: Written[]): void {
-    this.copies.start(written.filter((w) => (w.before?.outbox.length ?? 0) + w.appended.length >= FLUSH_AT).map(outboxAfter));
+    void this.copies.start(written.filter((w) => (w.before?.outbox.length ?? 0) + w.appended.length >= FLUSH_AT).map(outboxAfter));
   }
 
   onSignalsRecorded(listener: () => void): void {
@@ -192,6 +192,8 @@ export class MongoAccountStore implements AccountStore {
   async changeAllDue<T>(input: { asOf: Date; batchSize: number; decide: Decide<T>; onOutcome: (outcome: DueOutcome<T>) => void }): Promise<void> {
     const failed: string[] = [];
     const seen = new Set<string>();
+    // A batch's outbox copy runs while the next batch is read and decided; the one after waits for it.
+    let copying = Promise.resolve();
     for (;;) {
       const page = await this.dueIds(input.asOf, failed);
       // Only what this run has not met yet: an account that stayed due after its write would otherwise loop.
@@ -201,10 +203,13 @@ export class MongoAccountStore implements AccountStore {
       for (let i = 0; i < fresh.length; i += input.batchSize) {
         // Still due: another instance's sweep may have been first.
         const docs = await this.collections.accounts.find({ _id: { $in: fresh.slice(i, i + input.batchSize) }, nextDueAt: { $lte: input.asOf } }).toArray();
-        for (const outcome of await this.writeDue(docs, input.decide)) {
+        const { outcomes, copy } = await this.writeDue(docs, input.decide);
+        for (const outcome of outcomes) {
           if (!outcome.ok) failed.push(outcome.customer);
           input.onOutcome(outcome);
         }
+        await copying;
+        copying = copy;
       }
       if (page.length < DUE_ID_PAGE) return;
     }
@@ -222,7 +227,7 @@ export class MongoAccountStore implements AccountStore {
     return docs.map((d) => d._id);
   }
 
-  private async writeDue<T>(docs: AccountDoc[], decide: Decide<T>): Promise<DueOutcome<T>[]> {
+  private async writeDue<T>(docs: AccountDoc[], decide: Decide<T>): Promise<{ outcomes: DueOutcome<T>[]; copy: Promise<void> }> {
     const outcomes: DueOutcome<T>[] = [];
     const writes: (Write<T> & { before: AccountDoc })[] = [];
     for (const base of docs) {
@@ -235,12 +240,12 @@ export class MongoAccountStore implements AccountStore {
         outcomes.push({ customer: base._id, ok: false, error });
       }
     }
-    if (writes.length === 0) return outcomes;
+    if (writes.length === 0) return { outcomes, copy: Promise.resolve() };
     await this.archive.put(writes.flatMap((w) => w.change.archive.map((record) => ({ customer: w.base._id, record, fromVersion: w.base.version + 1 }))));
     const written = await this.writeMany(writes);
     if (writes.some((w) => written.has(w.base._id) && w.change.signals.length > 0)) this.signalsRecorded();
     // The sweep moves settled history out of the document, its entries with it: whatever the outbox holds.
-    this.copies.start(writes.filter((w) => written.has(w.base._id)).map((w) => outboxAfter({ customer: w.base._id, before: w.before, appended: w.change.entries })));
+    const copy = this.copies.start(writes.filter((w) => written.has(w.base._id)).map((w) => outboxAfter({ customer: w.base._id, before: w.before, appended: w.change.entries })));
     for (const w of writes) {
       if (written.has(w.base._id)) {
         outcomes.push({ customer: w.base._id, ok: true, result: w.result });
@@ -253,7 +258,7 @@ export class MongoAccountStore implements AccountStore {
         outcomes.push({ customer: w.base._id, ok: false, error });
       }
     }
-    return outcomes;
+    return { outcomes, copy };
   }
 
   /** The customers whose conditional update won. A bulk result only counts matches, so each write carries its own id. */

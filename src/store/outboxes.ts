@@ -68,13 +68,15 @@ export class BackgroundCopies<Item> {
     private readonly onFailed: CopyFailed = () => undefined,
   ) {}
 
-  start(from: OutboxItems<Item>[]): void {
+  /** Starts the copy (an account already being copied is left to that copy); resolves when it ends, never rejects. */
+  start(from: OutboxItems<Item>[]): Promise<void> {
     const free = from.filter((f) => f.items.length > 0 && !this.running.has(f.customer));
-    if (free.length === 0) return;
+    if (free.length === 0) return Promise.resolve();
     const copy = this.copyReporting(free).finally(() => {
       for (const f of free) this.running.delete(f.customer);
     });
     for (const f of free) this.running.set(f.customer, copy);
+    return copy;
   }
 
   /** A batch that fails is copied again account by account, so the failure is told of the account it belongs to. */
