@@ -1,5 +1,6 @@
 import { appliedInArchive, archiveQueries, restore } from '../domain/archive';
 import { applyCommand } from '../domain/commands';
+import type { CreditCommand } from '../domain/commands';
 import { settle } from '../domain/settle';
 import type { AccountService } from './accounts';
 import { noMetrics } from './metrics';
@@ -27,8 +28,8 @@ export interface IngestOutcome {
 }
 
 /**
- * Applies one trusted event: record it → ask the mapper what it means → commit the account → finish.
- * The event id is recorded first; the effects are keyed by business object (term, slot, session…),
+ * Applies one trusted event: record it (while the mapper says what it means and the account is read) → commit
+ * the account → finish. The event id is recorded before any effect; the effects are keyed by business object (term, slot, session…),
  * so a retry after a crash anywhere here, a duplicate, or a concurrent delivery applies them exactly once. If anything throws, the event stays
  * 'received' and Stripe's retry (or `replay`) finishes it.
  */
@@ -44,21 +45,43 @@ export async function ingestEvent(deps: IngestDeps, input: IngestInput): Promise
   }
 }
 
+/** Thrown from a decision to leave the account untouched: the event had been applied before. */
+class AlreadyApplied {}
+
+const DUPLICATE: IngestOutcome = { status: 'duplicate', customer: null, reason: null };
+
 async function applyOnce(deps: IngestDeps, input: IngestInput): Promise<IngestOutcome> {
   const { event, now } = input;
-  if ((await deps.events.begin(event, now)) === 'done') return { status: 'duplicate', customer: null, reason: null };
+  // The event is recorded while it is mapped and its account read: only the write of its effects waits for the
+  // record, so the record still comes first, and an event applied before changes nothing.
+  const recorded = deps.events.begin(event, now);
+  recorded.catch(() => undefined); // awaited below; this keeps a failure before then from going unhandled
   const mapped = await deps.mapper.map(event);
   if (mapped.outcome !== 'apply') {
+    if ((await recorded) === 'done') return DUPLICATE;
     const customer = mapped.outcome === 'parked' ? mapped.customer : null;
     await deps.events.finish(event.id, { status: mapped.outcome, reason: mapped.reason, customer, at: now });
     return { status: mapped.outcome, customer, reason: mapped.reason };
   }
+  try {
+    await applyCommands(deps, { customer: mapped.customer, commands: mapped.commands, now, recorded });
+  } catch (error) {
+    if (error instanceof AlreadyApplied) return DUPLICATE;
+    throw error;
+  }
+  await deps.events.finish(event.id, { status: 'processed', reason: null, customer: mapped.customer, at: now });
+  return { status: 'processed', customer: mapped.customer, reason: null };
+}
+
+async function applyCommands(deps: IngestDeps, input: { customer: string; commands: CreditCommand[]; now: Date; recorded: Promise<'open' | 'done'> }): Promise<void> {
+  const { now } = input;
   await deps.accounts.mutate({
-    customer: mapped.customer,
+    customer: input.customer,
     now,
     create: true,
     decide: async (draft, context) => {
-      for (const command of mapped.commands) {
+      if ((await input.recorded) === 'done') throw new AlreadyApplied();
+      for (const command of input.commands) {
         // Usually no query at all: only a record the account's archive marks say may have left it is looked for.
         const archived = await context.archived(archiveQueries(draft.state, command));
         if (appliedInArchive(command, archived)) continue;
@@ -69,6 +92,4 @@ async function applyOnce(deps: IngestDeps, input: IngestInput): Promise<IngestOu
       settle(draft, now);
     },
   });
-  await deps.events.finish(event.id, { status: 'processed', reason: null, customer: mapped.customer, at: now });
-  return { status: 'processed', customer: mapped.customer, reason: null };
 }
