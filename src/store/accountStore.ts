@@ -21,6 +21,13 @@ import type { CopyFailed, Outbox, OutboxItems } from './outboxes';
  */
 export const FLUSH_AT = 16;
 /**
+ * The sweep moves settled history out of the document, and entries with it, sooner: an outbox of this many
+ * entries is copied after the sweep's write. Not every time: on SecantusDB a copy costs an insert and a second
+ * rewrite of the document (its pull), which would double the sweep's cost at a month boundary; an account the
+ * sweep alone writes (two entries a month) is copied every few months and stays small (src/store/README.md).
+ */
+export const SWEEP_FLUSH_AT = FLUSH_AT / 2;
+/**
  * An outbox this long means background copies keep failing (a conflicting ledger entry, say): the next
  * write copies it first, so the failure reaches a caller as ledger_conflict instead of the outbox growing.
  */
@@ -143,13 +150,13 @@ export class MongoAccountStore implements AccountStore {
         if (isDuplicateKeyError(error)) return false;
         throw error;
       }
-      this.copyWhenFull([{ customer, before: null, appended: change.entries }]);
+      void this.copyWhenFull([{ customer, before: null, appended: change.entries }]);
       return true;
     }
     const before = await this.copyWhenOverLimit(base);
     const { matchedCount } = await this.collections.accounts.updateOne({ _id: customer, version: base.version }, updateOf(base, change));
     if (matchedCount !== 1) return false;
-    this.copyWhenFull([{ customer, before, appended: change.entries }]);
+    void this.copyWhenFull([{ customer, before, appended: change.entries }]);
     return true;
   }
 
@@ -163,9 +170,9 @@ export class MongoAccountStore implements AccountStore {
     return { ...base, outbox: [] };
   }
 
-  /** After a write: each account whose outbox now holds FLUSH_AT entries or more is copied, in the background. */
-  private copyWhenFull(written: Written[]): void {
-    void this.copies.start(written.filter((w) => (w.before?.outbox.length ?? 0) + w.appended.length >= FLUSH_AT).map(outboxAfter));
+  /** After a write: each account whose outbox now holds `at` entries or more is copied, in the background. */
+  private copyWhenFull(written: Written[], at = FLUSH_AT): Promise<void> {
+    return this.copies.start(written.filter((w) => (w.before?.outbox.length ?? 0) + w.appended.length >= at).map(outboxAfter));
   }
 
   onSignalsRecorded(listener: () => void): void {
@@ -185,7 +192,7 @@ export class MongoAccountStore implements AccountStore {
    * The sweep: every account due at `asOf`. The ids of what is due are read first, a page at a time; then each
    * batch costs two round trips however many accounts it holds (read them by id; write every decision with one
    * bulk of conditional updates), plus the archive's upserts when records leave, and then, in the background,
-   * the copy of the written accounts' outboxes (one insert, one bulk of pulls). A written account is due no
+   * the copy of the outboxes that reached SWEEP_FLUSH_AT (one insert, one bulk of pulls). A written account is due no
    * more, so the next page of ids holds the next ones; one that failed is left out for the rest of the run and
    * stays due for the next. An account another writer changed meanwhile is done again on its own.
    */
@@ -244,8 +251,10 @@ export class MongoAccountStore implements AccountStore {
     await this.archive.put(writes.flatMap((w) => w.change.archive.map((record) => ({ customer: w.base._id, record, fromVersion: w.base.version + 1 }))));
     const written = await this.writeMany(writes);
     if (writes.some((w) => written.has(w.base._id) && w.change.signals.length > 0)) this.signalsRecorded();
-    // The sweep moves settled history out of the document, its entries with it: whatever the outbox holds.
-    const copy = this.copies.start(writes.filter((w) => written.has(w.base._id)).map((w) => outboxAfter({ customer: w.base._id, before: w.before, appended: w.change.entries })));
+    const copy = this.copyWhenFull(
+      writes.filter((w) => written.has(w.base._id)).map((w) => ({ customer: w.base._id, before: w.before, appended: w.change.entries })),
+      SWEEP_FLUSH_AT,
+    );
     for (const w of writes) {
       if (written.has(w.base._id)) {
         outcomes.push({ customer: w.base._id, ok: true, result: w.result });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type Stripe from 'stripe';
 import { checkLedger } from '../../src/app/checkLedger';
-import { FLUSH_AT } from '../../src/store/accountStore';
+import { FLUSH_AT, SWEEP_FLUSH_AT } from '../../src/store/accountStore';
 import { deliver, invoicePaid, stripeId } from '../fixtures/stripe';
 import { crashAfterWrite } from '../support/collectionHooks';
 import { asAdmin, asApp, startHarness } from '../support/harness';
@@ -147,6 +147,19 @@ function scenarios(): Scenario[] {
         }
         await spend(h, b, 3);
         h.clock.set(new Date('2026-05-01T00:00:00Z'));
+      },
+      act: async (h) => (await request(h.app).post('/v1/admin/run-due').set(asAdmin).send({})).status,
+    },
+    {
+      name: 'a sweep step whose writes fill two outboxes',
+      customers: [a, b],
+      setup: async (h) => {
+        // A grant and these debits, then the sweep's expiry: SWEEP_FLUSH_AT entries in each outbox.
+        for (const [customer, sub] of [[a, subA], [b, subB]] as const) {
+          expect((await deliver(h.app, paid(customer, sub))).status).toBe(200);
+          await spend(h, customer, SWEEP_FLUSH_AT - 2);
+        }
+        h.clock.set(new Date('2026-04-01T00:00:05Z'));
       },
       act: async (h) => (await request(h.app).post('/v1/admin/run-due').set(asAdmin).send({})).status,
     },

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FLUSH_AT } from '../../src/store/accountStore';
+import { FLUSH_AT, SWEEP_FLUSH_AT } from '../../src/store/accountStore';
 import { deliverOk, invoicePaid, stripeId } from '../fixtures/stripe';
 import { countCommands } from '../support/commandCounter';
 import type { CommandCount } from '../support/commandCounter';
@@ -181,9 +181,22 @@ describe('round trips of each path', () => {
     await h.stores.idle();
     expect(res.body).toEqual({ granted: 20, expired: 20, failed: 0 });
     expect(count.total()).toBeLessThanOrEqual(3 * customers.length);
-    // The due ids (once per 5,000), then per batch: the accounts by id and one bulk of conditional updates, which the
-    // answer waits for; then, after it, one copy of their outboxes (one insert, one bulk of pulls).
+    // The due ids (once per 5,000), then per batch: the accounts by id, one bulk of conditional updates.
+    expect(described()).toBe('find accounts, find accounts, update accounts');
+  });
+
+  it('when the sweep writes accounts whose outboxes reach SWEEP_FLUSH_AT, then the batch copies them after its answer with one insert and one bulk of pulls', async () => {
+    const customers = await Promise.all(Array.from({ length: 20 }, () => annualSubscriber()));
+    // A grant, these debits, and the sweep's expiry and grant: SWEEP_FLUSH_AT entries.
+    for (const [i, c] of customers.entries()) for (let k = 0; k < SWEEP_FLUSH_AT - 3; k++) await debit(c, `spend-${i}-${k}`).expect(201);
+    await h.stores.idle();
+    h.clock.set(new Date('2026-02-16T00:00:00Z'));
+    count.reset();
+    await request(h.app).post('/v1/admin/run-due').set(asAdmin).send({}).expect(200);
+    await h.stores.idle();
     expect(count.waited()).toBe(3);
     expect(described()).toBe('find accounts, find accounts, update accounts, insert ledger, update accounts');
+    const doc = await h.stores.connection.collection<{ _id: string; outbox: unknown[] }>('accounts').findOne({ _id: customers[0] ?? '' });
+    expect(doc?.outbox).toEqual([]);
   });
 });
