@@ -56,6 +56,14 @@ export function createApp(deps: AppDeps): Express {
   app.disable('etag');
   app.use(requestLogging(deps.logger));
 
+  // The JSON API first: the busiest routes match without passing the probes, the webhook and the billing pages.
+  const v1 = express.Router();
+  v1.use(express.json({ limit: '100kb' }));
+  const deadline = answerWithin(ANSWER_WITHIN_MS, unavailableJson);
+  v1.use('/admin', requireKey(deps.auth, 'admin'), adminRoutes(deps), deadline, adjustmentRoutes(deps));
+  v1.use(requireKey(deps.auth, 'app'), deadline, customerRoutes(deps), checkoutRoutes(deps), billingSessionRoutes(deps));
+  app.use('/v1', v1);
+
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
@@ -74,13 +82,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(webhookRoutes(deps));
   // The browser's pages: a link's token is their credential, no API key (see src/http/billingPage).
   app.use('/billing', billingPageRoutes(deps));
-
-  const v1 = express.Router();
-  v1.use(express.json({ limit: '100kb' }));
-  const deadline = answerWithin(ANSWER_WITHIN_MS, unavailableJson);
-  v1.use('/admin', requireKey(deps.auth, 'admin'), adminRoutes(deps), deadline, adjustmentRoutes(deps));
-  v1.use(requireKey(deps.auth, 'app'), deadline, customerRoutes(deps), checkoutRoutes(deps), billingSessionRoutes(deps));
-  app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));
   app.use(errorHandler(deps.logger));
