@@ -39,7 +39,7 @@ const COLLECT_BATCH = 100;
 
 /**
  * Delivers signals to the app, in order per customer, at least once, with retries and exponential
- * backoff for 3 days. Each round: collect (outboxes → queue) → pick (the first due signal of each
+ * backoff for 3 days. Each round: collect (signals recorded with their changes → queue) → pick (the first due signal of each
  * customer) → for each: lease, send, decide (pure: src/domain/signalDelivery.ts), record. Runs beside the
  * HTTP server and never on a request's path; several instances may run at once.
  */

@@ -58,7 +58,7 @@ export interface InvariantBreach {
 export interface AccountComparison {
   customer: string;
   state: AccountState | null;
-  /** Every ledger entry of the account (ledger ∪ unflushed outbox). */
+  /** Every ledger entry of the account. */
   ledger: LedgerEntry[];
   facts: StripeFact[];
   /** Stripe was listed from this instant on: older grants are not expected among the facts. */

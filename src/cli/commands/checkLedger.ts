@@ -6,7 +6,7 @@ import { EXIT, customerFlag, parseFlags } from '../command';
 const USAGE = `Usage: npm run admin -- check-ledger [--customer cus_…] [--json]
 
 Verifies the ledger invariants (src/store/README.md) for every account, one account at a time:
-  1. the entries (ledger and unflushed outbox) sum to the balance;
+  1. the account's ledger entries sum to the balance;
   2. the balance is what the buckets hold, every bucket holds 0…granted, an expired bucket only what
      holds still reserve in it, and holds never reserve more than a bucket holds;
   3. sequence numbers run 1…seq without gaps and each balanceAfter is the running sum;
