@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { Connection } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
 import { MongoAccountStore } from './accountStore';
 import type { StoreOptions } from './accountStore';
 import type { Logger } from '../logger';
@@ -32,6 +32,8 @@ export interface OpenStoresOptions {
   wrapCollection?: WrapCollection;
   /** The driver's command monitoring (round-trip counts in tests and the bench). */
   monitorCommands?: boolean;
+  /** Given the driver's client before any command is sent (index creation included), with command monitoring on. */
+  watchCommands?: (client: mongo.MongoClient) => void;
   /** Told when a background copy of an outbox to the ledger fails (it is tried again later). */
   onCopyFailed?: StoreOptions['onCopyFailed'];
 }
@@ -90,9 +92,10 @@ export async function openStores(uri: string, options: OpenStoresOptions = {}): 
     socketTimeoutMS: SOCKET_TIMEOUT_MS,
     autoIndex: false,
     autoCreate: true,
-    monitorCommands: options.monitorCommands ?? false,
+    monitorCommands: (options.monitorCommands ?? false) || options.watchCommands !== undefined,
     ...durableWrites(uri),
   });
+  options.watchCommands?.(connection.getClient());
   await connection.asPromise();
   try {
     const buildInfo = await connection.db?.admin().command({ buildInfo: 1 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { Express } from 'express';
+import type { mongo } from 'mongoose';
 import { composeService } from '../../src/compose';
 import type { Service, SignalDeliveryOptions } from '../../src/compose';
 import { parseEnv } from '../../src/config';
@@ -43,6 +44,8 @@ export async function startHarness(
     wrapCollection?: WrapCollection;
     /** Turns on the driver's command monitoring (round-trip counts: test/support/commandCounter.ts). */
     monitorCommands?: boolean;
+    /** Watches every command the service sends, from its first (test/support/shardKeyContract.ts). */
+    watchCommands?: (client: mongo.MongoClient) => void;
     /** Where the service logs (e.g. test/support/logCapture.ts); silent by default. */
     logger?: Logger;
     /** With APP_WEBHOOK_URL in `env`: the dispatcher's clock and pauses (it is not started; tests drive or start it). */
@@ -64,6 +67,7 @@ export async function startHarness(
   const opened = await openStores(uri, {
     ...(options.wrapCollection ? { wrapCollection: options.wrapCollection } : {}),
     monitorCommands: options.monitorCommands ?? false,
+    ...(options.watchCommands ? { watchCommands: options.watchCommands } : {}),
     onCopyFailed: copyFailureLogger(options.logger ?? createLogger('silent')),
   });
   const stores = options.wrapStores ? options.wrapStores(opened) : opened;
