@@ -25,7 +25,8 @@ export class ArchiveStore {
         record,
         fromVersion,
       };
-      const filter = { _id: archiveId(customer, record.key), fromVersion: { $lt: fromVersion } };
+      // The customer (the shard key) is named: before 7.1, mongos refuses an upsert that lacks it.
+      const filter = { _id: archiveId(customer, record.key), customer, fromVersion: { $lt: fromVersion } };
       return { updateOne: { filter, update: { $set: fields }, upsert: true } };
     });
     try {

@@ -3,7 +3,7 @@ import type { SignalDoc } from '../../src/store/models';
 import { deliverOk, invoicePaid, stripeId } from '../fixtures/stripe';
 import { asAdmin, startHarness } from '../support/harness';
 import type { Harness } from '../support/harness';
-import { describeViolations, takeViolations, watchShardKeys } from '../support/shardKeyContract';
+import { takeViolations } from '../support/shardKeyContract';
 
 /**
  * The shard-key contract (src/store/shardKeys.ts) on the commands the store really sends: the driver's
@@ -11,7 +11,7 @@ import { describeViolations, takeViolations, watchShardKeys } from '../support/s
  */
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness({ watchCommands: watchShardKeys });
+  h = await startHarness();
   h.clock.set(new Date('2026-03-10T12:00:00Z'));
 });
 afterEach(() => h.close());
@@ -57,21 +57,21 @@ async function signalRoundTrip(): Promise<void> {
 }
 
 describe('the shard-key contract on what the store sends', () => {
-  it('when a sweep archives a settled term and a signal is leased, finished and retried, then the contract names what a MongoDB 6.0 mongos refuses or broadcasts', async () => {
+  it('when a sweep archives a settled term and a signal is leased, finished and retried, then every command names its shard key', async () => {
     takeViolations();
     await archivingSweep();
     await signalRoundTrip();
 
-    const found = takeViolations();
-    // Before issue 16's fixes: the archive's upsert filtered by _id alone (mongos 6.0 refuses it; the sweep
-    // failed on every run once history settled), `signals retry` by _id alone (refused), and the signal's
-    // lease and finish by _id alone (legal, but every shard is asked on every delivery).
-    expect(found.map((v) => `${v.command} ${v.collection}: ${v.rule}`)).toEqual([
-      'update account_archive: an upsert must name the full shard key',
-      'update signals: a single-document update by _id alone is sent to every shard: name the shard key',
-      'update signals: a single-document update by _id alone is sent to every shard: name the shard key',
-      'findAndModify signals: a findAndModify must name the full shard key',
-    ]);
-    expect(describeViolations(found)).toContain('fromVersion');
+    // Before issue 16 (see the previous commit): the archive's upsert filtered by _id alone (mongos 6.0
+    // refuses it; the sweep failed on every run once history settled), `signals retry` by _id alone
+    // (refused), and the signal's lease and finish by _id alone (legal, but every shard asked each time).
+    expect(takeViolations()).toEqual([]);
+  });
+
+  it('when a test (or the service) sends an upsert without the shard key on the harness connection, then the contract records it', async () => {
+    takeViolations();
+    await h.stores.connection.collection<{ _id: string }>('account_archive').updateOne({ _id: 'cus_x|term:y' }, { $set: { n: 1 } }, { upsert: true });
+
+    expect(takeViolations().map((v) => v.rule)).toEqual(['an upsert must name the full shard key']);
   });
 });

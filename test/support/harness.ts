@@ -13,6 +13,7 @@ import { copyFailureLogger, openStores } from '../../src/store/connection';
 import type { Stores } from '../../src/store/connection';
 import type { WrapCollection } from '../../src/store/models';
 import { stripeMockUrl, testMongoUri } from '../setup/peers';
+import { watchShardKeys } from './shardKeyContract';
 import { twoPlanCatalog } from '../fixtures/catalog';
 
 export const WEBHOOK_SECRET = 'whsec_test_primary_secret';
@@ -67,7 +68,11 @@ export async function startHarness(
   const opened = await openStores(uri, {
     ...(options.wrapCollection ? { wrapCollection: options.wrapCollection } : {}),
     monitorCommands: options.monitorCommands ?? false,
-    ...(options.watchCommands ? { watchCommands: options.watchCommands } : {}),
+    // Every command the service sends is held to the shard-key contract (test/setup/shardKeyContract.ts).
+    watchCommands: (client) => {
+      watchShardKeys(client);
+      options.watchCommands?.(client);
+    },
     onCopyFailed: copyFailureLogger(options.logger ?? createLogger('silent')),
   });
   const stores = options.wrapStores ? options.wrapStores(opened) : opened;

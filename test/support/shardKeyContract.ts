@@ -48,8 +48,13 @@ function namesFullShardKey(filter: Doc, key: ShardKeyPattern): boolean {
   return Object.keys(key).every((field) => hasEquality(filter, field));
 }
 
-function prefixedBy(indexKey: Doc, key: ShardKeyPattern): boolean {
-  const fields = Object.keys(indexKey);
+/** An index key as the driver sends it: a plain object, or a Map (mongoose keeps the fields' order that way). */
+function indexFields(indexKey: unknown): string[] | null {
+  if (indexKey instanceof Map) return [...indexKey.keys()].map(String);
+  return isDoc(indexKey) ? Object.keys(indexKey) : null;
+}
+
+function prefixedBy(fields: string[], key: ShardKeyPattern): boolean {
   return Object.keys(key).every((field, i) => fields[i] === field);
 }
 
@@ -104,8 +109,9 @@ export function violationsOf(name: string, command: Doc): Violation[] {
       break;
     case 'createIndexes':
       for (const index of Array.isArray(command.indexes) ? command.indexes : []) {
-        if (isDoc(index) && index.unique === true && isDoc(index.key) && !prefixedBy(index.key, key)) {
-          refuse('a unique index must begin with the shard key', index.key);
+        const fields = isDoc(index) ? indexFields(index.key) : null;
+        if (isDoc(index) && index.unique === true && fields && !prefixedBy(fields, key)) {
+          refuse('a unique index must begin with the shard key', fields);
         }
       }
       break;

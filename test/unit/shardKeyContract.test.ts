@@ -1,3 +1,4 @@
+import { customerOfSignal } from '../../src/store/signalStore';
 import { violationsOf } from '../support/shardKeyContract';
 
 /** The contract's rules, on command documents shaped as the driver sends them (its command monitoring). */
@@ -19,9 +20,23 @@ describe('the shard-key contract checker', () => {
     ['a delete of many', 'delete', { delete: 'ledger', deletes: [{ q: { at: { $lt: new Date(0) } }, limit: 0 }] }, []],
     ['an insert without the key field', 'insert', { insert: 'ledger', documents: [{ _id: 'cus_1:1', seq: 1 }] }, ['an inserted document must hold every shard-key field']],
     ['a unique index not prefixed by the key', 'createIndexes', { createIndexes: 'ledger', indexes: [{ key: { opKey: 1, customer: 1 }, name: 'x', unique: true }] }, ['a unique index must begin with the shard key']],
+    ['a unique index with its key as a Map (as mongoose sends it)', 'createIndexes', { createIndexes: 'account_archive', indexes: [{ key: new Map([['key', 1], ['customer', 1]]), name: 'x', unique: true }] }, ['a unique index must begin with the shard key']],
     ['a unique index prefixed by the key', 'createIndexes', { createIndexes: 'ledger', indexes: [{ key: { customer: 1, opKey: 1 }, name: 'x', unique: true }] }, []],
     ['anything on a collection left unsharded', 'delete', { delete: 'billing_sessions', deletes: [{ q: { expiresAt: { $lt: new Date(0) } }, limit: 1 }] }, []],
   ])('%s', (_what, name, command, expected) => {
     expect(rules(name, command)).toEqual(expected);
+  });
+});
+
+describe('the customer of a signal id, which every write of a signal names', () => {
+  it.each([
+    ['cus_1:signal:7', 'cus_1'],
+    ['odd:signal:name:signal:12', 'odd:signal:name'],
+    ['cus_1:signal:', null],
+    ['cus_1:signal:x', null],
+    [':signal:1', null],
+    ['nothing', null],
+  ])('%s → %s', (id, customer) => {
+    expect(customerOfSignal(id)).toBe(customer);
   });
 });
