@@ -12,7 +12,17 @@ export interface SecantusOptions {
   port?: number;
   /** Path of secantusd-py; defaults to this project's .tools/secantus venv. */
   bin?: string;
+  /**
+   * A one-member replica set (`secantus`) instead of a standalone server: drivers then use sessions,
+   * retryable writes, majority write and read concern, and see `replSetStepDown`. The tests run this way.
+   */
+  replicaSet?: boolean;
+  /** mongod's test-only commands (`configureFailPoint`), for failure injection; never for a server others reach. */
+  testCommands?: boolean;
 }
+
+/** The replica-set name SecantusDB advertises when it runs as a one-member set. */
+export const SECANTUS_REPLICA_SET = 'secantus';
 
 export interface RunningMongo {
   uri: string;
@@ -25,8 +35,10 @@ const READY_TIMEOUT_MS = 60_000;
 
 /**
  * Runs SecantusDB: MongoDB's wire protocol over WiredTiger, with atomic conditional updates and unique
- * indexes. `--standalone` makes drivers see a standalone server, like a lone `mongod`, so nothing here
- * can come to rely on what only a replica set offers (multi-document transactions, change streams).
+ * indexes. By default with `--standalone`, so drivers see a standalone server, like a lone `mongod` (the
+ * embedded server of `npm start`); with `replicaSet` as a one-member replica set, as the tests run it.
+ * Neither lets anything here come to rely on what only a replica set offers (multi-document transactions,
+ * change streams): the code never asks for them.
  */
 export async function startSecantus(options: SecantusOptions): Promise<RunningMongo> {
   const storagePath = options.storagePath === ':memory:' ? ':memory:' : resolve(options.storagePath);
@@ -35,11 +47,15 @@ export async function startSecantus(options: SecantusOptions): Promise<RunningMo
   const peer = await spawnPeer({
     name: 'secantusd',
     command: options.bin ?? peerToolPaths(defaultProjectRoot).secantus,
-    args: ['--host', '127.0.0.1', '--port', String(port), '--storage-path', storagePath, '--standalone', '--log-level', 'WARNING'],
+    args: [
+      ...['--host', '127.0.0.1', '--port', String(port), '--storage-path', storagePath, '--log-level', 'WARNING'],
+      ...(options.replicaSet ? [] : ['--standalone']),
+      ...(options.testCommands ? ['--enable-test-commands'] : []),
+    ],
     port,
     timeoutMs: READY_TIMEOUT_MS,
   });
-  const uri = `mongodb://127.0.0.1:${port}`;
+  const uri = options.replicaSet ? `mongodb://127.0.0.1:${port}/?replicaSet=${SECANTUS_REPLICA_SET}` : `mongodb://127.0.0.1:${port}`;
   try {
     await untilPingAnswers(uri, performance.now() + READY_TIMEOUT_MS);
   } catch (error) {
