@@ -18,6 +18,7 @@ import type { PendingChange } from './changeQueue';
 import { MongoLedgerStore } from './ledgerStore';
 import type { AccountDoc, Collections } from './models';
 import { isDuplicateKeyError } from './mongoErrors';
+import { UNAVAILABLE_MESSAGE } from './unavailable';
 
 /**
  * Once an account's outbox holds this many entries, they are copied to the ledger collection in the
@@ -37,7 +38,13 @@ interface Loaded {
   doc: AccountDoc | null;
   /** Entries this account already has, by the effect keys asked for. */
   applied: Map<string, LedgerEntry>;
+  /** How it was read (absent: the server's default, `local`), for what a decision reads after it. */
+  readConcern?: ReadOptions;
 }
+
+type ReadOptions = { readConcern: { level: 'majority' } };
+/** Data a majority of the replica set has: a failover cannot roll it back (src/store/README.md). */
+const MAJORITY: ReadOptions = { readConcern: { level: 'majority' } };
 
 export interface StoreOptions {
   /** A background copy of an outbox failed; it is tried again after the account's next write. */
@@ -81,52 +88,77 @@ export class MongoAccountStore implements AccountStore {
    * with the error and leaves the state as it was for the next. On a lost race the whole group is decided again.
    */
   private async changeGroup(customer: string, group: PendingChange[]): Promise<void> {
+    const opKeys = group.flatMap((p) => (p.opKey === undefined ? [] : [p.opKey]));
+    let behindMajority = false;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const loaded = await this.load(customer, group.flatMap((p) => (p.opKey === undefined ? [] : [p.opKey])));
-      const stored = loaded.doc ? stateOf(loaded.doc) : null;
-      let combined: AccountChange | null = null;
-      const answers: (() => void)[] = [];
-      for (const pending of group) {
-        // Decisions never change the state they are given (they decide on a copy), so one reading serves the group.
-        const state = combined?.state ?? stored;
-        // A change earlier in the group may already have made this one's effect (the same key twice).
-        const applied = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? loaded.applied.get(pending.opKey) ?? null);
-        try {
-          const { change, deliver } = await pending.decide(state, this.context(customer, applied, loaded.doc, combined?.entries ?? []));
-          answers.push(deliver);
-          if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive], signals: [...combined.signals, ...change.signals] } : change;
-        } catch (error) {
-          answers.push(() => pending.reject(error));
+      const loaded = await this.load(customer, opKeys);
+      const { combined, answers, claims } = await this.decideGroup(customer, group, loaded);
+      if (combined === null && claims > 0) {
+        // Nothing to write: an answer read from the stored state (a repeated key, a retried capture). Given only
+        // from majority-committed data, so a failover cannot roll back what a client was told happened.
+        const committed = await this.decideGroup(customer, group, await this.load(customer, opKeys, MAJORITY));
+        if (committed.combined === null) {
+          for (const answer of committed.answers) answer();
+          return;
         }
-      }
-      if (combined === null || (await this.write(loaded.doc, combined))) {
+        // What was read is not on a majority yet (a write whose acknowledgement was lost): wait for it.
+        behindMajority = true;
+      } else if (combined === null || (await this.write(loaded.doc, combined))) {
         if (combined && combined.signals.length > 0) this.signalsRecorded();
         for (const answer of answers) answer();
         return;
       }
       await backoff(attempt);
     }
-    const error = new DomainError('concurrent_update', `Account ${customer} is changing too fast; try again.`);
+    const error = behindMajority
+      ? new DomainError('unavailable', UNAVAILABLE_MESSAGE)
+      : new DomainError('concurrent_update', `Account ${customer} is changing too fast; try again.`);
     for (const pending of group) pending.reject(error);
   }
 
-  private context(customer: string, applied: LedgerEntry | null, doc: AccountDoc | null, decided: LedgerEntry[]): DecideContext {
+  /**
+   * Decides every change of the group on `loaded`, each on the state the previous one left. `claims` counts
+   * the answers that report an effect (a refusal claims none).
+   */
+  private async decideGroup(customer: string, group: PendingChange[], loaded: Loaded): Promise<{ combined: AccountChange | null; answers: (() => void)[]; claims: number }> {
+    const stored = loaded.doc ? stateOf(loaded.doc) : null;
+    let combined: AccountChange | null = null;
+    const answers: (() => void)[] = [];
+    let claims = 0;
+    for (const pending of group) {
+      // Decisions never change the state they are given (they decide on a copy), so one reading serves the group.
+      const state = combined?.state ?? stored;
+      // A change earlier in the group may already have made this one's effect (the same key twice).
+      const applied = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? loaded.applied.get(pending.opKey) ?? null);
+      try {
+        const { change, deliver } = await pending.decide(state, this.context(customer, applied, loaded.doc, combined?.entries ?? [], loaded.readConcern));
+        answers.push(deliver);
+        claims++;
+        if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive], signals: [...combined.signals, ...change.signals] } : change;
+      } catch (error) {
+        answers.push(() => pending.reject(error));
+      }
+    }
+    return { combined, answers, claims };
+  }
+
+  private context(customer: string, applied: LedgerEntry | null, doc: AccountDoc | null, decided: LedgerEntry[], readConcern?: ReadOptions): DecideContext {
     return {
       applied,
-      archived: (queries) => this.archive.find(customer, queries),
-      entries: (opKeys) => this.findEntries(customer, doc, decided, opKeys),
+      archived: (queries) => this.archive.find(customer, queries, readConcern),
+      entries: (opKeys) => this.findEntries(customer, doc, decided, opKeys, readConcern),
     };
   }
 
   /** The same order as `load`: what this group decided, the outbox as read, then the ledger collection. */
-  private async findEntries(customer: string, doc: AccountDoc | null, decided: LedgerEntry[], opKeys: string[]): Promise<LedgerEntry[]> {
+  private async findEntries(customer: string, doc: AccountDoc | null, decided: LedgerEntry[], opKeys: string[], readConcern?: ReadOptions): Promise<LedgerEntry[]> {
     const found = new Map<string, LedgerEntry>();
     for (const entry of [...decided, ...(doc ? outboxEntries(doc) : [])]) {
       if (opKeys.includes(entry.opKey) && !found.has(entry.opKey)) found.set(entry.opKey, entry);
     }
     const missing = opKeys.filter((k) => !found.has(k));
     if (missing.length > 0 && doc !== null && doc.flushedSeq > 0) {
-      for (const doc of await this.collections.ledger.find({ customer, opKey: { $in: missing } }).toArray()) found.set(doc.opKey, fromLedgerDoc(doc));
+      for (const doc of await this.collections.ledger.find({ customer, opKey: { $in: missing } }, readConcern).toArray()) found.set(doc.opKey, fromLedgerDoc(doc));
     }
     return [...found.values()];
   }
@@ -136,10 +168,10 @@ export class MongoAccountStore implements AccountStore {
    * collection). Read in that order, which is what makes it sound: an entry that left the outbox before
    * the account was read had been copied to the ledger first.
    */
-  private async load(customer: string, opKeys: string[]): Promise<Loaded> {
-    const doc = await this.collections.accounts.findOne({ _id: customer });
-    const found = doc && opKeys.length > 0 ? await this.findEntries(customer, doc, [], opKeys) : [];
-    return { doc, applied: new Map(found.map((entry) => [entry.opKey, entry])) };
+  private async load(customer: string, opKeys: string[], readConcern?: ReadOptions): Promise<Loaded> {
+    const doc = await this.collections.accounts.findOne({ _id: customer }, readConcern);
+    const found = doc && opKeys.length > 0 ? await this.findEntries(customer, doc, [], opKeys, readConcern) : [];
+    return { doc, applied: new Map(found.map((entry) => [entry.opKey, entry])), ...(readConcern ? { readConcern } : {}) };
   }
 
   /**
