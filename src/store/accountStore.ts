@@ -16,6 +16,7 @@ import { accountDoc, fromLedgerDoc, outboxEntries, stateOf, toStoredEntry } from
 import { ChangeQueue } from './changeQueue';
 import type { PendingChange } from './changeQueue';
 import { MongoLedgerStore } from './ledgerStore';
+import { DUE_INDEX } from './models';
 import type { AccountDoc, Collections } from './models';
 import { isDuplicateKeyError } from './mongoErrors';
 import { UNAVAILABLE_MESSAGE } from './unavailable';
@@ -271,7 +272,7 @@ export class MongoAccountStore implements AccountStore {
    */
   private async dueIds(asOf: Date, excluded: string[]): Promise<string[]> {
     const filter = excluded.length > 0 ? { nextDueAt: { $lte: asOf }, _id: { $nin: excluded } } : { nextDueAt: { $lte: asOf } };
-    const docs = await this.collections.accounts.find(filter, { projection: { _id: 1 } }).limit(DUE_ID_PAGE).toArray();
+    const docs = await this.collections.accounts.find(filter, { projection: { _id: 1 }, hint: DUE_INDEX }).limit(DUE_ID_PAGE).toArray();
     return docs.map((d) => d._id);
   }
 
