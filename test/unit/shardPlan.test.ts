@@ -7,11 +7,17 @@ import { SHARDED, UNSHARDED, shardKeyTable, shardPlan } from '../../src/store/sh
 import { violationsOf } from '../support/shardKeyContract';
 
 const storeReadme = readFileSync(resolve(__dirname, '..', '..', 'src', 'store', 'README.md'), 'utf8');
+const deployingGuide = readFileSync(resolve(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
 
 describe('the shard-key map (src/store/shardKeys.ts) and what is derived from it', () => {
   it("when the store README's table is read, then it is exactly the map's", () => {
     const between = /<!-- shard-keys:begin[^>]*-->\n([\s\S]*?)<!-- shard-keys:end -->/.exec(storeReadme);
     expect(between?.[1]).toBe(shardKeyTable());
+  });
+
+  it("when docs/deploying.md shows the shard plan for a database named credits, then it is what the command prints", () => {
+    const shown = /```js\n(\/\/ Shard plan for database "credits"[\s\S]*?)```/.exec(deployingGuide);
+    expect(shown?.[1]).toBe(shardPlan('credits', indexDefinitions()));
   });
 
   it('when every index the service creates is checked against the map, then each unique one begins with its shard key', () => {
