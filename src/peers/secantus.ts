@@ -43,7 +43,23 @@ const READY_TIMEOUT_MS = 60_000;
 export async function startSecantus(options: SecantusOptions): Promise<RunningMongo> {
   const storagePath = options.storagePath === ':memory:' ? ':memory:' : resolve(options.storagePath);
   if (storagePath !== ':memory:') await mkdir(storagePath, { recursive: true });
-  const port = options.port ?? (await freePort());
+  if (options.port !== undefined) return startOn(options, storagePath, options.port);
+  // A port found free can be taken by another process before the server binds it (on a busy machine the
+  // port then answers, but not as SecantusDB): such a start fails at once and is made again on another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(options, storagePath, await freePort());
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+const PORT_ATTEMPTS = 3;
+
+class PortTakenError extends Error {}
+
+async function startOn(options: SecantusOptions, storagePath: string, port: number): Promise<RunningMongo> {
   const peer = await spawnPeer({
     name: 'secantusd',
     command: options.bin ?? peerToolPaths(defaultProjectRoot).secantus,
@@ -54,10 +70,19 @@ export async function startSecantus(options: SecantusOptions): Promise<RunningMo
     ],
     port,
     timeoutMs: READY_TIMEOUT_MS,
+  }).catch((error: unknown) => {
+    // Another process bound the port first.
+    if (error instanceof Error && error.message.includes('Address already in use')) throw new PortTakenError(error.message);
+    throw error;
   });
   const uri = options.replicaSet ? `mongodb://127.0.0.1:${port}/?replicaSet=${SECANTUS_REPLICA_SET}` : `mongodb://127.0.0.1:${port}`;
   try {
-    await untilPingAnswers(uri, performance.now() + READY_TIMEOUT_MS);
+    const died = peer.exited.then((reason) => {
+      throw new PortTakenError(`SecantusDB stopped before answering ping on 127.0.0.1:${port}: ${reason}`);
+    });
+    // Settled either way: once the server answered, its later exit (a stop) is nobody's error.
+    died.catch(() => undefined);
+    await Promise.race([untilPingAnswers(uri, performance.now() + READY_TIMEOUT_MS), died]);
   } catch (error) {
     await peer.stop();
     throw error;
