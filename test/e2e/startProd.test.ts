@@ -28,25 +28,36 @@ it('when the build runs, then node starts dist/server.js without tsx, it answers
   const catalog = join(OUT, 'credits.config.json');
   writeFileSync(catalog, JSON.stringify(twoPlanCatalog));
   writeFileSync(probe, "process.on('exit', () => process.stderr.write(`LOADED ${JSON.stringify(Object.keys(require.cache))}\\n`));\n");
-  const port = await freePort();
-  let listening: () => void = () => undefined;
-  const listened = new Promise<void>((ready) => (listening = ready));
-  const server = startIsolated({
-    entry: join(OUT, 'server.js'),
-    nodeArgs: ['--require', probe],
-    env: {
-      PORT: String(port),
-      MONGODB_URI: testMongoUri(),
-      STRIPE_WEBHOOK_SECRET: 'whsec_test_primary_secret',
-      API_KEYS: 'app_key_for_tests_0001',
-      CREDITS_CONFIG: catalog,
-      LOG_LEVEL: 'info',
-    },
-    onStdoutLine: (line) => {
-      if (line.includes('"msg":"listening"')) listening();
-    },
-  });
-  await Promise.race([listened, server.finished.then(({ stderr }) => Promise.reject(new Error(`dist/server.js exited before listening: ${stderr}`)))]);
+  const uri = testMongoUri();
+  /** Starts dist/server.js and resolves once it listens, or with null when another process took its port first. */
+  const start = async (port: number) => {
+    let listening: () => void = () => undefined;
+    const listened = new Promise<void>((ready) => (listening = ready));
+    const started = startIsolated({
+      entry: join(OUT, 'server.js'),
+      nodeArgs: ['--require', probe],
+      env: {
+        PORT: String(port),
+        MONGODB_URI: uri,
+        STRIPE_WEBHOOK_SECRET: 'whsec_test_primary_secret',
+        API_KEYS: 'app_key_for_tests_0001',
+        CREDITS_CONFIG: catalog,
+        LOG_LEVEL: 'info',
+      },
+      onStdoutLine: (line) => {
+        if (line.includes('"msg":"listening"')) listening();
+      },
+    });
+    const exited = started.finished.then(({ stderr }) => {
+      if (stderr.includes('EADDRINUSE')) return null;
+      throw new Error(`dist/server.js exited before listening: ${stderr}`);
+    });
+    return Promise.race([listened.then(() => started), exited]);
+  };
+  let port = await freePort();
+  let server = await start(port);
+  for (let attempt = 2; server === null && attempt <= 3; attempt++) server = await start((port = await freePort()));
+  if (!server) throw new Error('no free port held long enough for dist/server.js');
 
   const base = `http://127.0.0.1:${port}`;
   const customer = stripeId('cus');
