@@ -56,7 +56,7 @@ export const layerRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/', 'eslint.config.mjs', 'jest.config.js'] },
+  { ignores: ['node_modules/', 'dist/', '.artifacts/', '.tools/', '.data/', 'coverage/', 'eslint.config.mjs', 'jest.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,6 @@ import { ConfigError, loadConfig } from './config';
 import { AdjustableClock, systemClock } from './domain/clock';
 import { startScheduler } from './jobs/scheduler';
 import { createLogger } from './logger';
-import { startEmbeddedMongo } from './peers/embedded';
 import { databaseUnreachable, redactCredentials } from './redact';
 import { copyFailureLogger, openStores } from './store/connection';
 
@@ -27,6 +26,8 @@ async function main(): Promise<void> {
   let uri = config.mongodbUri;
   let stopEmbedded: (() => Promise<void>) | null = null;
   if (!uri) {
+    // Loaded only here: with MONGODB_URI set (production) the development peers are never imported.
+    const { startEmbeddedMongo } = await import('./peers/embedded.js');
     const embedded = await startEmbeddedMongo({ projectRoot, log: (msg, fields) => logger.info(fields ?? {}, msg) });
     uri = embedded.uri;
     stopEmbedded = embedded.stop;

@@ -1072,7 +1072,7 @@ export interface components {
                 "application/json": components["schemas"]["InternalErrorError"];
             };
         };
-        /** @description The database did not answer in time (paused, unreachable, restarting): `unavailable`, within 5 s. Nothing was half-applied and retrying is safe (a write may still have been made: the same idempotency key answers it). */
+        /** @description The database did not answer in time or could not confirm the write (paused, unreachable, restarting, a replica set electing a primary): `unavailable`, within 5 s. The request is not known to be done: nothing was half-applied, and a write may still have been made; retry with the same idempotency key, which applies it at most once and answers what happened. */
         Unavailable: {
             headers: {
                 [name: string]: unknown;
@@ -1081,7 +1081,7 @@ export interface components {
                 "application/json": components["schemas"]["UnavailableError"];
             };
         };
-        /** @description The event was not applied, so Stripe retries it: a dependency failed (`internal_error`) or the database did not answer in time (`unavailable`). Nothing was half-applied; the retry applies it exactly once. */
+        /** @description The event is not known to be applied, so Stripe retries it: a dependency failed (`internal_error`) or the database did not answer in time or could not confirm the write (`unavailable`, e.g. during an election). Nothing was half-applied; the retry applies it exactly once. */
         WebhookNotApplied: {
             headers: {
                 [name: string]: unknown;
@@ -1099,7 +1099,7 @@ export interface components {
                 "text/html": components["schemas"]["HtmlPage"];
             };
         };
-        /** @description The write could not be completed and nothing was applied: the account kept changing under this request (`concurrent_update`), the database did not answer in time (`unavailable`), or the ledger refused to copy an entry because a different one is stored under its key (`ledger_conflict`, logged for an operator; see check-ledger). Retrying is safe. */
+        /** @description The write could not be completed: the account kept changing under this request (`concurrent_update`, nothing was applied), the database did not answer in time or could not confirm the write (`unavailable`: not known to be done), or the ledger refused to copy an entry because a different one is stored under its key (`ledger_conflict`, logged for an operator; see check-ledger). Retrying with the same idempotency key is safe. */
         ConcurrentUpdate: {
             headers: {
                 [name: string]: unknown;

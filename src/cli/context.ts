@@ -3,7 +3,6 @@ import { composeService } from '../compose';
 import { loadConfig } from '../config';
 import type { Clock } from '../domain/clock';
 import { createLogger } from '../logger';
-import { runningEmbeddedUri, startEmbeddedMongo } from '../peers/embedded';
 import { databaseUnreachable } from '../redact';
 import { copyFailureLogger, openStores } from '../store/connection';
 import type { AdminContext } from './command';
@@ -25,15 +24,21 @@ export async function openAdminContext(input: {
 }): Promise<OpenedContext> {
   const { config, catalog } = loadConfig(input.env);
   const logger = createLogger(config.logLevel, pino.destination(2));
-  let uri = config.mongodbUri ?? (await runningEmbeddedUri(input.projectRoot));
+  let uri = config.mongodbUri;
   let stopEmbedded: (() => Promise<void>) | null = null;
   if (!uri) {
-    const embedded = await startEmbeddedMongo({ projectRoot: input.projectRoot, log: (msg, fields) => logger.info(fields ?? {}, msg) });
-    uri = embedded.uri;
-    stopEmbedded = embedded.stop;
+    // The development peers are loaded only without MONGODB_URI (as in src/server.ts).
+    const { runningEmbeddedUri, startEmbeddedMongo } = await import('../peers/embedded.js');
+    uri = (await runningEmbeddedUri(input.projectRoot)) ?? undefined;
+    if (!uri) {
+      const embedded = await startEmbeddedMongo({ projectRoot: input.projectRoot, log: (msg, fields) => logger.info(fields ?? {}, msg) });
+      uri = embedded.uri;
+      stopEmbedded = embedded.stop;
+    }
   }
-  const stores = await openStores(uri, { onCopyFailed: copyFailureLogger(logger) }).catch((error: unknown) => {
-    throw databaseUnreachable(uri, error);
+  const opened = uri;
+  const stores = await openStores(opened, { onCopyFailed: copyFailureLogger(logger) }).catch((error: unknown) => {
+    throw databaseUnreachable(opened, error);
   });
   const service = composeService({ config, catalog, stores, clock: input.clock, testClock: null, logger });
   return {

@@ -7,6 +7,7 @@ import { adjustCommand } from './commands/adjust';
 import { balanceCommand } from './commands/balance';
 import { checkLedgerCommand } from './commands/checkLedger';
 import { runDueCommand } from './commands/runDue';
+import { shardPlanCommand } from './commands/shardPlan';
 import { signalsCommand } from './commands/signals';
 import { reconcileAdminCommand, replayAdminCommand } from './commands/stripeCommands';
 
@@ -18,6 +19,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   reconcileAdminCommand,
   replayAdminCommand,
   signalsCommand,
+  shardPlanCommand,
 ];
 
 /** What the request itself got wrong: running it again unchanged cannot succeed, so it is not a failure of the run. */

@@ -23,7 +23,8 @@ export function answerWithin(ms: number, answer: (res: Response, req: Request) =
   };
 }
 
-const LATE = 'The database did not answer in time; nothing was half-applied and it is safe to retry.';
+/** The work goes on (see above), so whether it is done is not known yet: the same key again tells. */
+const LATE = 'The database did not answer in time: this request is not known to be done. Retry it with the same idempotency key; the answer then says what happened.';
 
 /** The JSON API's answer: 503 `unavailable`. */
 export const unavailableJson = (res: Response): void => sendError(res, 503, 'unavailable', LATE);

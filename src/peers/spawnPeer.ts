@@ -5,6 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface PeerProcess {
   stop(): Promise<void>;
   signal(signal: NodeJS.Signals): void;
+  /** Resolves with the reason once the process has ended, by itself or by stop(). */
+  exited: Promise<string>;
 }
 
 export interface SpawnPeerOptions {
@@ -77,7 +79,7 @@ export async function spawnPeer(options: SpawnPeerOptions): Promise<PeerProcess>
       await stop();
       throw failure(`${exitReason} before listening on 127.0.0.1:${port}`);
     }
-    if (listening) return { stop, signal: (sig) => void child.kill(sig) };
+    if (listening) return { stop, signal: (sig) => void child.kill(sig), exited: exited.then(() => failure(exitReason ?? 'exited').message) };
     if (performance.now() > deadline) {
       await stop();
       throw failure(`did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);

@@ -3,6 +3,7 @@ import type { AccountLedger } from '../app/ports';
 import { outboxEntries } from './documents';
 import type { LedgerCollection } from './ledgerCollection';
 import type { AccountDoc } from './models';
+import type { ReadOptions } from './readConcern';
 
 /**
  * An account's ledger as of one read of its document, complete. The outbox as read holds the newest entries, a
@@ -34,14 +35,14 @@ export function accountLedger(ledger: LedgerCollection, doc: AccountDoc): Accoun
  * The entries of these effect keys an account has: those decided earlier in the same write, then the outbox as
  * read, then (only for keys still missing, and only if anything ever left the outbox) the ledger collection.
  */
-export async function findEntries(ledger: LedgerCollection, doc: AccountDoc | null, decided: LedgerEntry[], opKeys: string[]): Promise<LedgerEntry[]> {
+export async function findEntries(ledger: LedgerCollection, doc: AccountDoc | null, decided: LedgerEntry[], opKeys: string[], readConcern?: ReadOptions): Promise<LedgerEntry[]> {
   const found = new Map<string, LedgerEntry>();
   for (const entry of [...decided, ...(doc ? outboxEntries(doc) : [])]) {
     if (opKeys.includes(entry.opKey) && !found.has(entry.opKey)) found.set(entry.opKey, entry);
   }
   const missing = opKeys.filter((k) => !found.has(k));
   if (missing.length > 0 && doc !== null && doc.flushedSeq > 0) {
-    for (const entry of await ledger.byOpKeys(doc._id, missing)) found.set(entry.opKey, entry);
+    for (const entry of await ledger.byOpKeys(doc._id, missing, readConcern)) found.set(entry.opKey, entry);
   }
   return [...found.values()];
 }

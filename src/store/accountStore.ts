@@ -10,10 +10,14 @@ import { ChangeQueue } from './changeQueue';
 import type { PendingChange } from './changeQueue';
 import { outboxEntries, stateOf } from './documents';
 import { LedgerCollection } from './ledgerCollection';
+import { DUE_INDEX } from './models';
 import type { AccountDoc, Collections } from './models';
 import { isDuplicateKeyError } from './mongoErrors';
 import { BackgroundCopies, copyOut, ledgerOutbox } from './outboxes';
 import type { CopyFailed, Outbox, OutboxItems } from './outboxes';
+import { MAJORITY } from './readConcern';
+import type { ReadOptions } from './readConcern';
+import { UNAVAILABLE_MESSAGE } from './unavailable';
 
 /**
  * Once a write leaves this many entries in an account's outbox, they are copied to the ledger collection in
@@ -56,6 +60,15 @@ interface Written {
   appended: LedgerEntry[];
 }
 
+/** An account as a group of changes read it. */
+interface Loaded {
+  doc: AccountDoc | null;
+  /** Entries this account already has, by the effect keys asked for. */
+  applied: Map<string, LedgerEntry>;
+  /** How it was read (absent: the server's default, `local`), for what a decision reads after it. */
+  readConcern?: ReadOptions;
+}
+
 /**
  * One document per account, changed in place by a conditional update on its `version`: the whole
  * concurrency control. See src/store/README.md for what each write does and why a crash between any
@@ -95,44 +108,75 @@ export class MongoAccountStore implements AccountStore {
    * with the error and leaves the state as it was for the next. On a lost race the whole group is decided again.
    */
   private async changeGroup(customer: string, group: PendingChange[]): Promise<void> {
+    const opKeys = group.flatMap((p) => (p.opKey === undefined ? [] : [p.opKey]));
+    let behindMajority = false;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      // The account, then the entries of the group's keys it has: in that order, so an entry that left the
-      // outbox before the account was read is found in the ledger collection (it was copied there first).
-      const doc = await this.collections.accounts.findOne({ _id: customer });
-      const opKeys = group.flatMap((p) => (p.opKey === undefined ? [] : [p.opKey]));
-      const applied = new Map((doc && opKeys.length > 0 ? await findEntries(this.ledger, doc, [], opKeys) : []).map((e) => [e.opKey, e]));
-      const stored = doc ? stateOf(doc) : null;
-      let combined: AccountChange | null = null;
-      const answers: (() => void)[] = [];
-      for (const pending of group) {
-        // Decisions never change the state they are given (they decide on a copy), so one reading serves the group.
-        const state = combined?.state ?? stored;
-        // A change earlier in the group may already have made this one's effect (the same key twice).
-        const earlier = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? applied.get(pending.opKey) ?? null);
-        try {
-          const { change, deliver } = await pending.decide(state, this.known(customer, doc, earlier, combined?.entries ?? []));
-          answers.push(deliver);
-          if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive], signals: [...combined.signals, ...change.signals] } : change;
-        } catch (error) {
-          answers.push(() => pending.reject(error));
+      const loaded = await this.load(customer, opKeys);
+      const { combined, answers, claims } = await this.decideGroup(customer, group, loaded);
+      if (combined === null && claims > 0) {
+        // Nothing to write: an answer read from the stored state (a repeated key, a retried capture). Given only
+        // from majority-committed data, so a failover cannot roll back what a client was told happened.
+        const committed = await this.decideGroup(customer, group, await this.load(customer, opKeys, MAJORITY));
+        if (committed.combined === null) {
+          for (const answer of committed.answers) answer();
+          return;
         }
-      }
-      if (combined === null || (await this.write(doc, combined))) {
+        // What was read is not on a majority yet (a write whose acknowledgement was lost): wait for it.
+        behindMajority = true;
+      } else if (combined === null || (await this.write(loaded.doc, combined))) {
         if (combined && combined.signals.length > 0) this.signalsRecorded();
         for (const answer of answers) answer();
         return;
       }
       await backoff(attempt);
     }
-    const error = new DomainError('concurrent_update', `Account ${customer} is changing too fast; try again.`);
+    const error = behindMajority
+      ? new DomainError('unavailable', UNAVAILABLE_MESSAGE)
+      : new DomainError('concurrent_update', `Account ${customer} is changing too fast; try again.`);
     for (const pending of group) pending.reject(error);
   }
 
-  private known(customer: string, doc: AccountDoc | null, applied: LedgerEntry | null, decided: LedgerEntry[]): KnownEffects {
+  /**
+   * The account, then the entries of the group's keys it has: in that order, so an entry that left the outbox
+   * before the account was read is found in the ledger collection (it was copied there first).
+   */
+  private async load(customer: string, opKeys: string[], readConcern?: ReadOptions): Promise<Loaded> {
+    const doc = await this.collections.accounts.findOne({ _id: customer }, readConcern);
+    const found = doc && opKeys.length > 0 ? await findEntries(this.ledger, doc, [], opKeys, readConcern) : [];
+    return { doc, applied: new Map(found.map((entry) => [entry.opKey, entry])), ...(readConcern ? { readConcern } : {}) };
+  }
+
+  /**
+   * Decides every change of the group on `loaded`, each on the state the previous one left. `claims` counts
+   * the answers that report an effect (a refusal claims none).
+   */
+  private async decideGroup(customer: string, group: PendingChange[], loaded: Loaded): Promise<{ combined: AccountChange | null; answers: (() => void)[]; claims: number }> {
+    const stored = loaded.doc ? stateOf(loaded.doc) : null;
+    let combined: AccountChange | null = null;
+    const answers: (() => void)[] = [];
+    let claims = 0;
+    for (const pending of group) {
+      // Decisions never change the state they are given (they decide on a copy), so one reading serves the group.
+      const state = combined?.state ?? stored;
+      // A change earlier in the group may already have made this one's effect (the same key twice).
+      const earlier = pending.opKey === undefined ? null : (combined?.entries.find((e) => e.opKey === pending.opKey) ?? loaded.applied.get(pending.opKey) ?? null);
+      try {
+        const { change, deliver } = await pending.decide(state, this.known(customer, loaded.doc, earlier, combined?.entries ?? [], loaded.readConcern));
+        answers.push(deliver);
+        claims++;
+        if (change) combined = combined ? { ...change, entries: [...combined.entries, ...change.entries], archive: [...combined.archive, ...change.archive], signals: [...combined.signals, ...change.signals] } : change;
+      } catch (error) {
+        answers.push(() => pending.reject(error));
+      }
+    }
+    return { combined, answers, claims };
+  }
+
+  private known(customer: string, doc: AccountDoc | null, applied: LedgerEntry | null, decided: LedgerEntry[], readConcern?: ReadOptions): KnownEffects {
     return {
       applied,
-      archived: (queries) => this.archive.find(customer, queries),
-      entries: (opKeys) => findEntries(this.ledger, doc, decided, opKeys),
+      archived: (queries) => this.archive.find(customer, queries, readConcern),
+      entries: (opKeys) => findEntries(this.ledger, doc, decided, opKeys, readConcern),
     };
   }
 
@@ -230,7 +274,7 @@ export class MongoAccountStore implements AccountStore {
    */
   private async dueIds(asOf: Date, excluded: string[]): Promise<string[]> {
     const filter = excluded.length > 0 ? { nextDueAt: { $lte: asOf }, _id: { $nin: excluded } } : { nextDueAt: { $lte: asOf } };
-    const docs = await this.collections.accounts.find(filter, { projection: { _id: 1 } }).limit(DUE_ID_PAGE).toArray();
+    const docs = await this.collections.accounts.find(filter, { projection: { _id: 1 }, hint: DUE_INDEX }).limit(DUE_ID_PAGE).toArray();
     return docs.map((d) => d._id);
   }
 

@@ -25,7 +25,8 @@ export class ArchiveStore {
         record,
         fromVersion,
       };
-      const filter = { _id: archiveId(customer, record.key), fromVersion: { $lt: fromVersion } };
+      // The customer (the shard key) is named: before 7.1, mongos refuses an upsert that lacks it.
+      const filter = { _id: archiveId(customer, record.key), customer, fromVersion: { $lt: fromVersion } };
       return { updateOne: { filter, update: { $set: fields }, upsert: true } };
     });
     try {
@@ -36,12 +37,13 @@ export class ArchiveStore {
     }
   }
 
-  async find(customer: string, queries: ArchiveQuery[]): Promise<ArchivedRecord[]> {
+  /** `readConcern` majority when the answer is to come from majority-committed data only (src/store/README.md). */
+  async find(customer: string, queries: ArchiveQuery[], readConcern?: { readConcern: { level: 'majority' } }): Promise<ArchivedRecord[]> {
     if (queries.length === 0) return [];
     const keys = queries.flatMap((q) => ('key' in q ? [q.key] : []));
     const payments = queries.flatMap((q) => ('paymentIntent' in q ? [q.paymentIntent] : []));
     const docs = await this.collections.archive
-      .find({ customer, $or: [{ key: { $in: keys } }, { paymentIntent: { $in: payments } }] })
+      .find({ customer, $or: [{ key: { $in: keys } }, { paymentIntent: { $in: payments } }] }, readConcern)
       .toArray();
     return docs.map((d) => d.record);
   }

@@ -1,12 +1,12 @@
 import mongoose from 'mongoose';
-import type { Connection } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
 import { MongoAccountStore } from './accountStore';
 import type { StoreOptions } from './accountStore';
 import type { Logger } from '../logger';
 import { MongoEventStore } from './eventStore';
 import { openCollections } from './models';
 import type { WrapCollection } from './models';
-import { UnsupportedServerError, unsupportedServerReason } from './serverCheck';
+import { UnsupportedServerError, unsupportedConnectionReason, unsupportedServerReason } from './serverCheck';
 import type { AccountStore, BillingSessionStore, EventStore, Ping, SignalQueue } from '../app/ports';
 import { MongoSignalQueue } from './signalStore';
 // Billing-page links (SPEC §8): a collection of their own, wired here and nowhere else in this folder.
@@ -29,20 +29,30 @@ export interface OpenStoresOptions {
   wrapCollection?: WrapCollection;
   /** The driver's command monitoring (round-trip counts in tests and the bench). */
   monitorCommands?: boolean;
+  /** Given the driver's client before any command is sent (index creation included), with command monitoring on. */
+  watchCommands?: (client: mongo.MongoClient) => void;
   /** Told when a background copy of an outbox to the ledger fails (it is tried again later). */
   onCopyFailed?: StoreOptions['onCopyFailed'];
 }
 
 /**
- * An answered 201 must survive the database crashing a moment later: a write is acknowledged once it is in
- * the journal (and, on a replica set, on a majority). With the driver's default (w: 1, j: false) a killed
- * mongod or SecantusDB loses about the last 100 ms of acknowledged writes; measured on SecantusDB, journaling
- * costs no throughput (group commit). A connection string that sets `w` or `journal` itself is obeyed.
+ * How long a write waits for a majority to have it before it fails as `unavailable` ("not known to be done"):
+ * under the requests' 4.5 s deadline (src/http/deadline.ts), so a replica set that lost its majority frees the
+ * account's queue then instead of at the 20 s socket timeout. The write itself may still become durable.
  */
-export function durableWrites(uri: string): { writeConcern?: { w: 'majority'; journal: true } } {
+export const WRITE_CONCERN_TIMEOUT_MS = 4000;
+
+/**
+ * An answered 201 must survive the database crashing a moment later: a write is acknowledged once it is in
+ * the journal (and, on a replica set, on a majority, so a failover cannot roll it back). With the driver's
+ * default (w: 1, j: false) a killed mongod or SecantusDB loses about the last 100 ms of acknowledged writes;
+ * measured on SecantusDB, journaling costs no throughput (group commit). A connection string that sets `w`,
+ * `journal` or `wtimeoutMS` itself is obeyed (docs/deploying.md).
+ */
+export function durableWrites(uri: string): { writeConcern?: { w: 'majority'; journal: true; wtimeoutMS: number } } {
   const query = new URLSearchParams(uri.split('?')[1] ?? '');
   const chosen = ['w', 'journal', 'j', 'wtimeoutMS'].some((name) => [...query.keys()].some((key) => key.toLowerCase() === name.toLowerCase()));
-  return chosen ? {} : { writeConcern: { w: 'majority', journal: true } };
+  return chosen ? {} : { writeConcern: { w: 'majority', journal: true, wtimeoutMS: WRITE_CONCERN_TIMEOUT_MS } };
 }
 
 const SELECTION_TIMEOUT_MS = 2000;
@@ -77,6 +87,8 @@ export function copyFailureLogger(logger: Logger): NonNullable<StoreOptions['onC
 
 /** Connects, refuses a server whose updates are not atomic, and ensures every index before anything is served. */
 export async function openStores(uri: string, options: OpenStoresOptions = {}): Promise<Stores> {
+  const refusal = unsupportedConnectionReason(uri);
+  if (refusal) throw new UnsupportedServerError(refusal);
   const connection = mongoose.createConnection(uri, {
     // A database that stops answering (paused, partitioned) must not hold work forever: a socket silent for
     // SOCKET_TIMEOUT_MS fails its operation (long enough for a sweep's bulk write on a slow server), and a
@@ -85,11 +97,14 @@ export async function openStores(uri: string, options: OpenStoresOptions = {}): 
     serverSelectionTimeoutMS: SELECTION_TIMEOUT_MS,
     connectTimeoutMS: SELECTION_TIMEOUT_MS,
     socketTimeoutMS: SOCKET_TIMEOUT_MS,
+    // Said explicitly: every read is of the primary (a connection string asking otherwise is refused above).
+    readPreference: 'primary',
     autoIndex: false,
     autoCreate: true,
-    monitorCommands: options.monitorCommands ?? false,
+    monitorCommands: (options.monitorCommands ?? false) || options.watchCommands !== undefined,
     ...durableWrites(uri),
   });
+  options.watchCommands?.(connection.getClient());
   await connection.asPromise();
   try {
     const buildInfo = await connection.db?.admin().command({ buildInfo: 1 });

@@ -32,8 +32,9 @@ export class MongoEventStore implements EventStore {
       if (!isDuplicateKeyError(error)) throw error;
     }
     // Seen before: done, or an earlier attempt crashed or is still running. Effects are keyed by
-    // business object, so applying again is safe.
-    const existing = await this.collections.events.findOne({ _id: event.id }, { projection: { status: 1 } });
+    // business object, so applying again is safe. `duplicate` is answered only from majority-committed data:
+    // an outcome a failover may still roll back (with the event's effects) must not stop Stripe's retries.
+    const existing = await this.collections.events.findOne({ _id: event.id }, { projection: { status: 1 }, readConcern: { level: 'majority' } });
     return existing && DONE.has(existing.status) ? 'done' : 'open';
   }
 

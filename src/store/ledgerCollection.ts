@@ -2,6 +2,7 @@ import type { LedgerEntry } from '../domain/account';
 import { fromLedgerDoc, toLedgerDoc } from './documents';
 import type { Collections, LedgerDoc } from './models';
 import { duplicateKeyIndexes, LedgerConflictError } from './mongoErrors';
+import type { ReadOptions } from './readConcern';
 
 /**
  * The `ledger` collection: the entries that have left their account's outbox (src/store/README.md). Only the
@@ -22,8 +23,9 @@ export class LedgerCollection {
     return docs.map(fromLedgerDoc);
   }
 
-  async byOpKeys(customer: string, opKeys: string[]): Promise<LedgerEntry[]> {
-    const docs = await this.collections.ledger.find({ customer, opKey: { $in: opKeys } }).toArray();
+  /** `readConcern` majority when the answer is to come from majority-committed data only (src/store/README.md). */
+  async byOpKeys(customer: string, opKeys: string[], readConcern?: ReadOptions): Promise<LedgerEntry[]> {
+    const docs = await this.collections.ledger.find({ customer, opKey: { $in: opKeys } }, readConcern).toArray();
     return docs.map(fromLedgerDoc);
   }
 

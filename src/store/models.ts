@@ -89,8 +89,13 @@ const options = { versionKey: false, autoIndex: false, strict: false } as const;
 
 // Shard keys (src/store/README.md): accounts by _id (the customer), ledger and archive by customer, events by _id.
 const accountSchema = new Schema({ _id: String }, { ...options, collection: 'accounts' });
-// The sweep reads the accounts due at an instant (a range on nextDueAt), a batch at a time.
-accountSchema.index({ nextDueAt: 1 });
+/**
+ * The sweep reads the ids of the accounts due at an instant (a range on nextDueAt, projecting `_id`). With `_id`,
+ * the shard key, in the index, a shard answers from the index alone (a covered query: mongod needs the shard key
+ * in the index to leave out documents it does not own); `{ nextDueAt: 1 }` alone made it fetch every due account.
+ */
+export const DUE_INDEX = { nextDueAt: 1, _id: 1 } as const;
+accountSchema.index(DUE_INDEX);
 accountSchema.index({ externalId: 1 });
 // Disputes name a payment, not a customer: the account is found by the payment it holds.
 accountSchema.index({ 'topups.paymentIntent': 1 });
@@ -126,6 +131,30 @@ export interface Collections {
 /** Lets a test stand between the store and the driver (a crash after a write, a count of round trips). */
 export type WrapCollection = <T extends object>(name: keyof Collections, collection: mongo.Collection<T>) => mongo.Collection<T>;
 
+/** Indexes an older version created that a newer one replaced: dropped at start-up, on every instance (idempotent). */
+const SUPERSEDED_INDEXES = [{ collection: 'accounts', name: 'nextDueAt_1' }] as const;
+const INDEX_NOT_FOUND = 27;
+const NAMESPACE_NOT_FOUND = 26;
+
+async function dropSuperseded(connection: Connection): Promise<void> {
+  for (const { collection, name } of SUPERSEDED_INDEXES) {
+    try {
+      await connection.db?.collection(collection).dropIndex(name);
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : null;
+      if (code !== INDEX_NOT_FOUND && code !== NAMESPACE_NOT_FOUND) throw error;
+    }
+  }
+}
+
+/** Every index the service creates, by collection (the shard plan prints them: src/store/shardKeys.ts). */
+export function indexDefinitions(): { collection: string; key: Record<string, unknown>; options: Record<string, unknown> }[] {
+  const schemas = [accountSchema, ledgerSchema, archiveSchema, signalSchema, eventSchema];
+  return schemas.flatMap((schema) =>
+    schema.indexes().map(([key, options]) => ({ collection: String(schema.get('collection')), key: { ...key }, options: { ...(options.unique ? { unique: true } : {}), ...(options.sparse ? { sparse: true } : {}) } })),
+  );
+}
+
 export async function openCollections(connection: Connection, wrap?: WrapCollection): Promise<Collections> {
   const models = [
     connection.model('Account', accountSchema),
@@ -135,6 +164,7 @@ export async function openCollections(connection: Connection, wrap?: WrapCollect
     connection.model('Signal', signalSchema),
   ];
   await Promise.all(models.map((model) => model.createIndexes()));
+  await dropSuperseded(connection);
   const db: mongo.Db | undefined = connection.db;
   if (!db) throw new Error('MongoDB connection is not open');
   const w = wrap ?? ((_name, collection) => collection);

@@ -35,3 +35,22 @@ function majorOf(version: string): number | null {
   const match = /^v?(\d+)\./.exec(version);
   return match?.[1] ? Number(match[1]) : null;
 }
+
+/**
+ * Reads and writes go to the primary (SPEC §7): a decision made on a secondary's state, which may be behind,
+ * fails its conditional update and is made again and again, and an answer read there can be one a failover
+ * rolls back. A connection string that asks for another read preference is refused rather than silently
+ * overridden, so whoever wrote it learns why. Null when the string is acceptable.
+ */
+export function unsupportedConnectionReason(uri: string): string | null {
+  const query = new URLSearchParams(uri.split('?')[1] ?? '');
+  for (const [name, value] of query) {
+    if (name.toLowerCase() === 'readpreference' && value.toLowerCase() !== 'primary') {
+      return (
+        `MONGODB_URI asks for readPreference=${value}: this service reads and writes on the primary only (a secondary may be ` +
+        'behind, and an answer read there may be rolled back by a failover). Remove readPreference from MONGODB_URI.'
+      );
+    }
+  }
+  return null;
+}

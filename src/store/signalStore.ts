@@ -7,6 +7,15 @@ import type { Outbox } from './outboxes';
 
 const EPOCH = new Date(0);
 
+/**
+ * The customer of a signal id (`customer:signal:n`, src/domain/signals.ts): every write of one signal names
+ * it, the shard key (src/store/shardKeys.ts), so mongos sends it to one shard (and accepts a findAndModify).
+ */
+export function customerOfSignal(id: string): string | null {
+  const at = id.lastIndexOf(':signal:');
+  return at > 0 && /^\d+$/.test(id.slice(at + ':signal:'.length)) ? id.slice(0, at) : null;
+}
+
 function toQueued(doc: SignalDoc): QueuedSignal {
   const { _id, leaseOwner: _owner, leaseUntil: _until, ...rest } = doc;
   return { ...rest, id: _id };
@@ -97,8 +106,10 @@ export class MongoSignalQueue implements SignalQueue {
   }
 
   async lease(id: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    const customer = customerOfSignal(id);
+    if (customer === null) return false;
     const { matchedCount } = await this.collections.signals.updateOne(
-      { _id: id, status: 'pending', leaseUntil: { $lte: now } },
+      { _id: id, customer, status: 'pending', leaseUntil: { $lte: now } },
       { $set: { leaseOwner: owner, leaseUntil: until } },
     );
     return matchedCount === 1;
@@ -112,7 +123,7 @@ export class MongoSignalQueue implements SignalQueue {
           ? { status: outcome.status, attempts: outcome.attempts, nextAttemptAt: outcome.nextAttemptAt, lastError: outcome.lastError }
           : { status: outcome.status, attempts: outcome.attempts, lastError: outcome.lastError };
     const { matchedCount } = await this.collections.signals.updateOne(
-      { _id: signal.id, leaseOwner: owner, status: 'pending' },
+      { _id: signal.id, customer: signal.customer, leaseOwner: owner, status: 'pending' },
       { $set: { ...fields, leaseOwner: null, leaseUntil: EPOCH } },
     );
     if (matchedCount === 1 && outcome.status === 'pending') {
@@ -135,8 +146,10 @@ export class MongoSignalQueue implements SignalQueue {
   }
 
   async retry(id: string, now: Date): Promise<QueuedSignal | null> {
+    const customer = customerOfSignal(id);
+    if (customer === null) return null;
     const doc = await this.collections.signals.findOneAndUpdate(
-      { _id: id, status: { $in: ['dead', 'pending'] } },
+      { _id: id, customer, status: { $in: ['dead', 'pending'] } },
       { $set: { status: 'pending', nextAttemptAt: now, queuedAt: now, leaseOwner: null, leaseUntil: EPOCH } },
       { returnDocument: 'after' },
     );

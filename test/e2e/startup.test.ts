@@ -35,6 +35,16 @@ describe('when the configuration is invalid, then start-up fails naming what is 
     expect(stderr).toContain(named);
   });
 
+  it('the connection string asks to read from secondaries', async () => {
+    const { code, stderr } = await startServer({
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+      CREDITS_CONFIG: await catalogFile(validCatalog),
+      MONGODB_URI: 'mongodb://127.0.0.1:1/credits?replicaSet=rs0&readPreference=secondaryPreferred',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('MONGODB_URI asks for readPreference=secondaryPreferred: this service reads and writes on the primary only');
+  });
+
   it('a catalog field is wrong', async () => {
     const broken = { ...validCatalog, plans: [{ id: 'pro', monthlyCredits: 2.5, prices: [{ price: 'price_pro_m', months: 1 }] }] };
     const { code, stderr } = await startServer({ STRIPE_WEBHOOK_SECRET: 'whsec_x', CREDITS_CONFIG: await catalogFile(broken) });

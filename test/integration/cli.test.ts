@@ -209,6 +209,17 @@ describe('run-due', () => {
   });
 });
 
+describe('shard-plan', () => {
+  test("when no database is named, then the plan is for the one the connection string names", async () => {
+    const ran = await admin('shard-plan');
+    const database = h.stores.connection.db?.databaseName ?? '';
+
+    expect(ran.code).toBe(0);
+    expect(database).toMatch(/^t_/);
+    expect(ran.stdout).toContain(`sh.shardCollection("${database}.ledger", {"customer":1});`);
+  });
+});
+
 describe('npm run admin, spawned as an operator runs it', () => {
   /** From a scratch directory holding a hostile .env, with exactly this environment (test/support/isolatedProcess.ts). */
   async function spawnAdmin(argv: string[], env: Record<string, string>): Promise<Ran> {

@@ -37,7 +37,10 @@ export default async function globalSetup(): Promise<void> {
   const results = await Promise.allSettled([
     needed.includes('secantus') &&
       timed('secantusd', async () => {
-        const mongo = await startSecantus({ storagePath: ':memory:', bin: tools.secantus });
+        // A one-member replica set, as production runs (README "Development"): the driver then sends what it
+        // sends to a replica set (sessions, retryable writes, majority concerns). The standalone mode has a
+        // test of its own (test/integration/standalone.test.ts).
+        const mongo = await startSecantus({ storagePath: ':memory:', bin: tools.secantus, replicaSet: true, testCommands: true });
         peers.stops.push(mongo.stop);
         process.env.MONGODB_URI = mongo.uri;
       }),

@@ -8,6 +8,8 @@ export interface CountedCommand {
   collection: string;
   /** Part of copying an outbox to the ledger, which runs after the write that filled it, off the request's path. */
   copy: boolean;
+  /** A read of majority-committed data only (readConcern majority). */
+  majority: boolean;
 }
 
 export interface CommandCount {
@@ -40,7 +42,9 @@ export function countCommands(connection: Connection): CommandCount {
     if (!DATA_COMMANDS.has(event.commandName)) return;
     const target = event.command[event.commandName];
     const collection = typeof target === 'string' ? target : '';
-    seen.push({ name: event.commandName, collection, copy: isCopy(event.commandName, collection, event.command) });
+    const readConcern = event.command.readConcern;
+    const majority = typeof readConcern === 'object' && readConcern !== null && 'level' in readConcern && readConcern.level === 'majority';
+    seen.push({ name: event.commandName, collection, copy: isCopy(event.commandName, collection, event.command), majority });
   };
   client.on('commandStarted', listener);
   return {

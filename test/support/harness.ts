@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { Express } from 'express';
+import type { mongo } from 'mongoose';
 import { composeService } from '../../src/compose';
 import type { Service, SignalDeliveryOptions } from '../../src/compose';
 import { parseEnv } from '../../src/config';
@@ -12,6 +13,7 @@ import { copyFailureLogger, openStores } from '../../src/store/connection';
 import type { Stores } from '../../src/store/connection';
 import type { WrapCollection } from '../../src/store/models';
 import { stripeMockUrl, testMongoUri } from '../setup/peers';
+import { watchShardKeys } from './shardKeyContract';
 import { twoPlanCatalog } from '../fixtures/catalog';
 
 export const WEBHOOK_SECRET = 'whsec_test_primary_secret';
@@ -43,6 +45,8 @@ export async function startHarness(
     wrapCollection?: WrapCollection;
     /** Turns on the driver's command monitoring (round-trip counts: test/support/commandCounter.ts). */
     monitorCommands?: boolean;
+    /** Watches every command the service sends, from its first (test/support/shardKeyContract.ts). */
+    watchCommands?: (client: mongo.MongoClient) => void;
     /** Where the service logs (e.g. test/support/logCapture.ts); silent by default. */
     logger?: Logger;
     /** With APP_WEBHOOK_URL in `env`: the dispatcher's clock and pauses (it is not started; tests drive or start it). */
@@ -64,6 +68,11 @@ export async function startHarness(
   const opened = await openStores(uri, {
     ...(options.wrapCollection ? { wrapCollection: options.wrapCollection } : {}),
     monitorCommands: options.monitorCommands ?? false,
+    // Every command the service sends is held to the shard-key contract (test/setup/shardKeyContract.ts).
+    watchCommands: (client) => {
+      watchShardKeys(client);
+      options.watchCommands?.(client);
+    },
     onCopyFailed: copyFailureLogger(options.logger ?? createLogger('silent')),
   });
   const stores = options.wrapStores ? options.wrapStores(opened) : opened;

@@ -58,8 +58,11 @@ export function startIsolated(input: {
   args?: string[];
   env: Record<string, string>;
   onStdoutLine?: (line: string) => void;
+  /** Node options before the entry; the TypeScript loader (tsx) unless the entry is compiled JavaScript. */
+  nodeArgs?: string[];
 }): IsolatedProcess {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(PROJECT_ROOT, input.entry), ...(input.args ?? [])], {
+  const nodeArgs = input.nodeArgs ?? ['--import', TSX_LOADER];
+  const child = spawn(process.execPath, [...nodeArgs, resolve(PROJECT_ROOT, input.entry), ...(input.args ?? [])], {
     cwd: scratchDirectory(),
     env: isolatedEnv(input.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { durableWrites } from '../../src/store/connection';
-import { unsupportedServerReason } from '../../src/store/serverCheck';
+import { unsupportedConnectionReason, unsupportedServerReason } from '../../src/store/serverCheck';
 
 describe('which servers the store runs on', () => {
   test.each([
@@ -22,11 +22,30 @@ describe('which servers the store runs on', () => {
 
 describe('how durable an acknowledged write is', () => {
   test.each([
-    ['mongodb://127.0.0.1:27017/credits', { writeConcern: { w: 'majority', journal: true } }],
-    ['mongodb+srv://user:pw@cluster.example.net/credits?retryWrites=true', { writeConcern: { w: 'majority', journal: true } }],
+    ['mongodb://127.0.0.1:27017/credits', { writeConcern: { w: 'majority', journal: true, wtimeoutMS: 4000 } }],
+    ['mongodb+srv://user:pw@cluster.example.net/credits?retryWrites=true', { writeConcern: { w: 'majority', journal: true, wtimeoutMS: 4000 } }],
+    ['mongodb://127.0.0.1:27017/credits?w=majority&wtimeoutMS=9000', {}],
     ['mongodb://127.0.0.1:27017/credits?w=1', {}],
     ['mongodb://127.0.0.1:27017/credits?journal=false', {}],
   ])('when the connection string is %s, then the write concern is %j', (uri, expected) => {
     expect(durableWrites(uri)).toEqual(expected);
+  });
+});
+
+describe('which reads a connection string may ask for', () => {
+  test.each([
+    ['mongodb://127.0.0.1:27017/credits'],
+    ['mongodb://a:27017,b:27017/credits?replicaSet=rs0&readPreference=primary'],
+    ['mongodb+srv://user:pw@cluster.example.net/credits?retryWrites=true&w=majority&appName=credits'],
+  ])('when it is %s, then it is accepted', (uri) => {
+    expect(unsupportedConnectionReason(uri)).toBeNull();
+  });
+
+  test.each([
+    ['mongodb://a:27017,b:27017/credits?replicaSet=rs0&readPreference=secondaryPreferred', 'secondaryPreferred'],
+    ['mongodb+srv://user:pw@cluster.example.net/credits?ReadPreference=nearest', 'nearest'],
+    ['mongodb://a:27017/credits?readPreference=primaryPreferred', 'primaryPreferred'],
+  ])('when it is %s, then start-up is refused naming MONGODB_URI and the preference', (uri, preference) => {
+    expect(unsupportedConnectionReason(uri)).toMatch(new RegExp(`^MONGODB_URI asks for readPreference=${preference}: this service reads and writes on the primary only`));
   });
 });
