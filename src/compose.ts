@@ -47,14 +47,6 @@ export interface Service {
 /** How signals are delivered; tests shorten the pauses and bring their own clock. */
 export type SignalDeliveryOptions = Partial<Pick<DispatcherOptions, 'clock' | 'retry' | 'pollMs' | 'leaseMs' | 'random'>> & { timeoutMs?: number };
 
-/** Which events a deployment acts on follows its key: a live key acts on live events only, a test key on test ones. */
-function livemodeOf(secretKey: string | undefined): boolean | null {
-  if (!secretKey) return null;
-  if (/^(sk|rk)_live_/.test(secretKey)) return true;
-  if (/^(sk|rk)_test_/.test(secretKey)) return false;
-  return null;
-}
-
 /** Wires the use cases to their stores and transports; shared by server.ts, the CLI and tests. */
 export function composeService(input: {
   config: AppConfig;
@@ -80,7 +72,7 @@ export function composeService(input: {
     stripe: config.stripeSecretKey ? stripe : null,
     findByPaymentIntent: (paymentIntent) => stores.accounts.findByPaymentIntent(paymentIntent),
   });
-  const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey), lookups };
+  const mapContext: MapContext = { catalog: input.catalog, livemode: config.stripeLivemode, lookups };
   const sweep = (asOf: Date): Promise<RunDueResult> =>
     runDue(
       {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { composeService } from './compose';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, describeConfigError, loadConfig } from './config';
 import { AdjustableClock, systemClock } from './domain/clock';
 import { startScheduler } from './jobs/scheduler';
 import { createLogger } from './logger';
@@ -85,7 +85,7 @@ process.on('uncaughtException', (error) => {
 });
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) printFailure('Invalid configuration', error.message);
+  if (error instanceof ConfigError) process.stderr.write(redactCredentials(`${describeConfigError(error)}\n`));
   else printFailure('Start-up failed', error);
   process.exit(1);
 });
