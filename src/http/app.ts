@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/webhooks', answerWithin(ANSWER_WITHIN_MS, unavailableWebhook));
   app.use(webhookRoutes(deps));
   // The browser's pages: a link's token is their credential, no API key (see src/http/billingPage).
-  app.use('/billing', billingPageRoutes(deps));
+  app.use(billingPageRoutes(deps));
 
   const v1 = express.Router();
   v1.use(express.json({ limit: '100kb' }));

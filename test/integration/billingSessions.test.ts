@@ -168,6 +168,38 @@ describe('opening a link', () => {
   });
 });
 
+describe('the link’s token and the logs', () => {
+  it.each([
+    ['in capitals', (token: string) => `/Billing/${token}`],
+    ['all in capitals, on its activity page', (token: string) => `/BILLING/${token}/activity`],
+    ['after a double slash', (token: string) => `//billing/${token}`],
+    ['with a path after it', (token: string) => `/billing/${token}/x`],
+    ['with an escaped letter in billing', (token: string) => `/%62illing/${token}`],
+    ['under another prefix', (token: string) => `/api/billing/${token}`],
+    ['on its own', (token: string) => `/${token}`],
+    ['as a customer id', (token: string) => `/v1/customers/${token}/nothing-here`],
+  ])('when a link is requested %s, then no log line holds the token and the page is not served', async (_case, pathOf) => {
+    const { customer } = await pageStates.activeMonthly(h);
+    const link = await mintLink(h.app, customer);
+    const requestId = `token-shape-${stripeId('req')}`;
+
+    const res = await request(h.app).get(pathOf(link.token)).set(asApp).set('X-Request-Id', requestId);
+
+    expect(res.status).toBe(404);
+    const line = logs.lines().find((l) => l['msg'] === 'request' && l['requestId'] === requestId);
+    expect(line).toMatchObject({ status: 404, path: expect.stringContaining(':token') });
+    expect(logs.text()).not.toContain(link.token);
+  });
+
+  it('when the page is opened at its own path, then it is still served (the routes are case-sensitive, not gone)', async () => {
+    const { customer } = await pageStates.activeMonthly(h);
+    const link = await mintLink(h.app, customer);
+    await request(h.app).get(link.path).expect(200);
+    await request(h.app).get(`${link.path}/activity`).expect(200);
+    expect(logs.text()).not.toContain(link.token);
+  });
+});
+
 describe('one link, one customer', () => {
   it('when customers A and B each have a link, then A’s link shows A’s credits and nothing of B', async () => {
     const a = await pageStates.activeMonthly(h);

@@ -64,8 +64,8 @@ function failureText(error: unknown): { status: number; heading: string; paragra
 }
 
 /**
- * The customer's billing page (SPEC §8) under /billing/:token. The token in the path is the only credential: it
- * opens one customer's session, and every handler acts on that session's customer and no other.
+ * The customer's billing page (SPEC §8) under /billing/:token (mounted at the app's root). The token in the path is
+ * the only credential: it opens one customer's session, and every handler acts on that session's customer and no other.
  */
 export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
   const renderer = createPageRenderer(deps.billingPage);
@@ -107,7 +107,8 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
     }
   };
 
-  const router = Router();
+  // Case-sensitive: /Billing/<token> is no page of ours (it was, and the log's redaction missed it).
+  const router = Router({ caseSensitive: true });
   router.use((_req, res, next) => {
     setPageHeaders(res, csp, deps.billingPage.frameAncestors);
     next();
@@ -137,5 +138,5 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
     message(renderer, res, failure.status, layoutFor(req, null), { heading: failure.heading, paragraphs: [failure.paragraph] });
   };
   router.use(pageErrors);
-  return router;
+  return Router({ caseSensitive: true }).use('/billing', router);
 }
