@@ -101,6 +101,7 @@ export function composeService(input: {
     billing,
     metrics,
     scrapeMetrics: () => metrics.scrape(),
+    returnUrls: config.returnUrls,
     billingSessions: stores.billingSessions,
     prices: config.stripeSecretKey ? stripePriceReader(stripe, { logger: input.logger }) : noPrices,
     stripeConfigured: config.stripeSecretKey !== undefined,

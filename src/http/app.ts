@@ -8,7 +8,7 @@ import type { BillingSessionStore } from '../app/billingSessions';
 import type { Metrics } from '../app/metrics';
 import type { AccountStore, LedgerStore, Ping } from '../app/ports';
 import type { RunDueResult } from '../app/runDue';
-import type { BillingPageSettings } from '../config/env';
+import type { BillingPageSettings, ReturnUrlPolicy } from '../config/env';
 import type { Catalog } from '../domain/catalog';
 import type { AdjustableClock, Clock } from '../domain/clock';
 import type { Logger } from '../logger';
@@ -51,6 +51,7 @@ export interface AppDeps {
   publicUrl: string;
   billingPage: BillingPageSettings;
   pageRateLimit?: RateLimit;
+  returnUrls: ReturnUrlPolicy;
 }
 
 /** Builds the Express app without listening, so tests drive the real app through supertest. */
