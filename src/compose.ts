@@ -17,6 +17,7 @@ import { lowBalanceRule } from './domain/lowBalance';
 import { signalsOff } from './domain/signals';
 import type { SignalPolicy } from './domain/signals';
 import { createApp } from './http/app';
+import { createOpsApp } from './http/ops';
 import type { Logger } from './logger';
 import { PrometheusMetrics } from './ops/prometheus';
 import type { Stores } from './store/connection';
@@ -31,6 +32,8 @@ import { stripeWebhookVerifier } from './stripe/verify';
 
 export interface Service {
   app: Express;
+  /** /healthz, /readyz and /metrics for a listener on METRICS_PORT; null when they are served by `app`. */
+  opsApp: Express | null;
   accounts: AccountService;
   runDue: (asOf: Date) => Promise<RunDueResult>;
   stripe: Stripe;
@@ -84,6 +87,7 @@ export function composeService(input: {
       asOf,
     );
   const ingest: IngestDeps = { events: stores.events, accounts, mapper: stripeEventMapper(mapContext), metrics };
+  const scrapeMetrics = () => metrics.scrape();
   const verifyWebhook = stripeWebhookVerifier({ stripe, secrets: config.webhookSecrets, toleranceSeconds: config.webhookToleranceSeconds });
   const app = createApp({
     clock,
@@ -100,7 +104,8 @@ export function composeService(input: {
     catalog: input.catalog,
     billing,
     metrics,
-    scrapeMetrics: () => metrics.scrape(),
+    scrapeMetrics,
+    serveOpsRoutes: config.metricsPort === null,
     returnUrls: config.returnUrls,
     billingSessions: stores.billingSessions,
     prices: config.stripeSecretKey ? stripePriceReader(stripe, { logger: input.logger }) : noPrices,
@@ -108,7 +113,8 @@ export function composeService(input: {
     publicUrl: config.publicUrl,
     billingPage: config.billingPage,
   });
-  return { app, accounts, runDue: sweep, stripe, mapContext, ingest, billing, metrics, signals };
+  const opsApp = config.metricsPort === null ? null : createOpsApp({ health: stores.health, scrapeMetrics, logger: input.logger });
+  return { app, opsApp, accounts, runDue: sweep, stripe, mapContext, ingest, billing, metrics, signals };
 }
 
 /** A write that recorded signals wakes the dispatcher of its own process; the others find them by polling. */

@@ -18,6 +18,7 @@ import { ANSWER_WITHIN_MS, answerWithin, unavailableJson, unavailableWebhook } f
 import { errorHandler, sendError } from './errors';
 import { billingPageRoutes } from './billingPage/routes';
 import type { RateLimit } from './billingPage/rateLimit';
+import { livenessRoute, readinessAndMetricsRoutes } from './ops';
 import { requestLogging } from './requestLog';
 import { adminRoutes } from './routes/admin';
 import { adjustmentRoutes } from './routes/adjustments';
@@ -51,6 +52,8 @@ export interface AppDeps {
   publicUrl: string;
   billingPage: BillingPageSettings;
   pageRateLimit?: RateLimit;
+  /** False when /metrics and /readyz have a listener of their own (METRICS_PORT, src/http/ops.ts). */
+  serveOpsRoutes: boolean;
   returnUrls: ReturnUrlPolicy;
 }
 
@@ -60,18 +63,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.use(requestLogging(deps.logger));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const ok = await deps.health.ping();
-    res.status(ok ? 200 : 503).json({ ok, mongodb: ok ? 'up' : 'down' });
-  });
-  // Unauthenticated like the probes: counts and durations only, no customer ids or amounts per customer.
-  app.get('/metrics', async (_req, res) => {
-    const { contentType, body } = await deps.scrapeMetrics();
-    res.type(contentType).send(body);
-  });
+  app.use(livenessRoute());
+  if (deps.serveOpsRoutes) app.use(readinessAndMetricsRoutes(deps));
 
   // No request waits on a silent database for more than 5 s (src/http/deadline.ts); the admin sweep may take long.
   app.use('/webhooks', answerWithin(ANSWER_WITHIN_MS, unavailableWebhook));
