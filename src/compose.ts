@@ -107,6 +107,7 @@ export function composeService(input: {
     scrapeMetrics,
     serveOpsRoutes: config.metricsPort === null,
     returnUrls: config.returnUrls,
+    trustProxy: config.trustProxy,
     billingSessions: stores.billingSessions,
     prices: config.stripeSecretKey ? stripePriceReader(stripe, { logger: input.logger }) : noPrices,
     stripeConfigured: config.stripeSecretKey !== undefined,

@@ -9,6 +9,7 @@ import type { Metrics } from '../app/metrics';
 import type { AccountStore, LedgerStore, Ping } from '../app/ports';
 import type { RunDueResult } from '../app/runDue';
 import type { BillingPageSettings, ReturnUrlPolicy } from '../config/env';
+import type { TrustProxy } from '../config/network';
 import type { Catalog } from '../domain/catalog';
 import type { AdjustableClock, Clock } from '../domain/clock';
 import type { Logger } from '../logger';
@@ -52,15 +53,19 @@ export interface AppDeps {
   publicUrl: string;
   billingPage: BillingPageSettings;
   pageRateLimit?: RateLimit;
+  lookupFailureLimit?: RateLimit;
   /** False when /metrics and /readyz have a listener of their own (METRICS_PORT, src/http/ops.ts). */
   serveOpsRoutes: boolean;
   returnUrls: ReturnUrlPolicy;
+  trustProxy: TrustProxy;
 }
 
 /** Builds the Express app without listening, so tests drive the real app through supertest. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Who the client is (the billing page's per-client limit) behind the proxies TRUST_PROXY names.
+  app.set('trust proxy', deps.trustProxy);
   app.use(requestLogging(deps.logger));
 
   app.use(livenessRoute());

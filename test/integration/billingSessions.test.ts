@@ -359,3 +359,48 @@ describe('requests per link', () => {
     await request(h.app).get(calm.path).expect(200);
   });
 });
+
+describe('guessing links', () => {
+  it('when one client opens 30 links that do not exist, then its next lookups answer 429 with Retry-After and read nothing, while other clients are served', async () => {
+    let reads = 0;
+    const guarded = await startHarness({
+      env: { TRUST_PROXY: 'loopback' },
+      wrapStores: (stores) => ({
+        ...stores,
+        billingSessions: {
+          create: (session) => stores.billingSessions.create(session),
+          findByTokenHash: (hash) => {
+            reads += 1;
+            return stores.billingSessions.findByTokenHash(hash);
+          },
+        },
+      }),
+    });
+    try {
+      const { customer } = await pageStates.activeMonthly(guarded);
+      const link = await mintLink(guarded.app, customer);
+      const guesser = { 'X-Forwarded-For': '203.0.113.9' };
+      for (let i = 0; i < 30; i++) await request(guarded.app).get(`/billing/${String(i).padStart(43, 'G')}`).set(guesser).expect(401);
+      expect(reads).toBe(30);
+
+      const refused = await request(guarded.app).get(`/billing/${'H'.repeat(43)}`).set(guesser).expect(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(visibleText(refused.text)).toContain('Too many requests');
+      // Even a real link: telling it apart would take the read the limit saves.
+      await request(guarded.app).get(link.path).set(guesser).expect(429);
+      expect(reads).toBe(30);
+
+      await request(guarded.app).get(link.path).set('X-Forwarded-For', '198.51.100.4').expect(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('when a client opens real links, then they never count against it', async () => {
+    const { customer } = await pageStates.topupOnly(h);
+    const links = [];
+    for (let i = 0; i < 35; i++) links.push(await mintLink(h.app, customer));
+    for (const link of links) await request(h.app).get(link.path).set('X-Forwarded-For', '192.0.2.200').expect(200);
+  });
+});
+
