@@ -79,7 +79,18 @@ describe('which Stripe events production acts on', () => {
   });
 });
 
-describe('return URLs in production', () => {
+describe('the billing page in production', () => {
+  it('when a link is opened, then every answer carries HSTS, the 401 page too; development sends none', async () => {
+    const { customer } = await paidInvoice(prod, true);
+    const minted = await request(prod.app).post(`/v1/customers/${customer}/billing-sessions`).set(asProductionApp).send({ returnUrl: 'https://app.example.com/account' }).expect(201);
+    const path = new URL(minted.body.url).pathname;
+
+    expect(minted.body.url).toMatch(/^https:\/\/billing\.example\.com\/billing\//);
+    expect((await request(prod.app).get(path).expect(200)).headers['strict-transport-security']).toBe('max-age=31536000');
+    expect((await request(prod.app).get(`/billing/${'b'.repeat(43)}`).expect(401)).headers['strict-transport-security']).toBe('max-age=31536000');
+    expect((await request(dev.app).get(`/billing/${'b'.repeat(43)}`).expect(401)).headers['strict-transport-security']).toBeUndefined();
+  });
+
   it('when a return URL is plain http, even to an allowed host, then 400 names the field', async () => {
     const { customer } = await paidInvoice(prod, true);
     const res = await request(prod.app).post(`/v1/customers/${customer}/billing-sessions`).set(asProductionApp).send({ returnUrl: 'http://app.example.com/account' }).expect(400);

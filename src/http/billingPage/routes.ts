@@ -117,7 +117,7 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
   // Case-sensitive: /Billing/<token> is no page of ours (it was, and the log's redaction missed it).
   const router = Router({ caseSensitive: true });
   router.use((_req, res, next) => {
-    setPageHeaders(res, csp, deps.billingPage.frameAncestors);
+    setPageHeaders(res, csp, deps.billingPage);
     next();
   });
   router.use(
