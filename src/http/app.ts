@@ -78,10 +78,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(billingPageRoutes(deps));
 
   const v1 = express.Router();
-  v1.use(express.json({ limit: '100kb' }));
+  // The key first: a caller without one gets 401 before a byte of its body is read or parsed.
+  const json = express.json({ limit: '100kb' });
   const deadline = answerWithin(ANSWER_WITHIN_MS, unavailableJson);
-  v1.use('/admin', requireKey(deps.auth, 'admin'), adminRoutes(deps), deadline, adjustmentRoutes(deps));
-  v1.use(requireKey(deps.auth, 'app'), deadline, customerRoutes(deps), checkoutRoutes(deps), billingSessionRoutes(deps));
+  v1.use('/admin', requireKey(deps.auth, 'admin'), json, adminRoutes(deps), deadline, adjustmentRoutes(deps));
+  v1.use(requireKey(deps.auth, 'app'), json, deadline, customerRoutes(deps), checkoutRoutes(deps), billingSessionRoutes(deps));
   app.use('/v1', v1);
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such route.'));
