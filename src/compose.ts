@@ -17,6 +17,7 @@ import { lowBalanceRule } from './domain/lowBalance';
 import { signalsOff } from './domain/signals';
 import type { SignalPolicy } from './domain/signals';
 import { createApp } from './http/app';
+import { createOpsApp } from './http/ops';
 import type { Logger } from './logger';
 import { PrometheusMetrics } from './ops/prometheus';
 import type { Stores } from './store/connection';
@@ -31,6 +32,8 @@ import { stripeWebhookVerifier } from './stripe/verify';
 
 export interface Service {
   app: Express;
+  /** /healthz, /readyz and /metrics for a listener on METRICS_PORT; null when they are served by `app`. */
+  opsApp: Express | null;
   accounts: AccountService;
   runDue: (asOf: Date) => Promise<RunDueResult>;
   stripe: Stripe;
@@ -46,14 +49,6 @@ export interface Service {
 
 /** How signals are delivered; tests shorten the pauses and bring their own clock. */
 export type SignalDeliveryOptions = Partial<Pick<DispatcherOptions, 'clock' | 'retry' | 'pollMs' | 'leaseMs' | 'random'>> & { timeoutMs?: number };
-
-/** Which events a deployment acts on follows its key: a live key acts on live events only, a test key on test ones. */
-function livemodeOf(secretKey: string | undefined): boolean | null {
-  if (!secretKey) return null;
-  if (/^(sk|rk)_live_/.test(secretKey)) return true;
-  if (/^(sk|rk)_test_/.test(secretKey)) return false;
-  return null;
-}
 
 /** Wires the use cases to their stores and transports; shared by server.ts, the CLI and tests. */
 export function composeService(input: {
@@ -80,7 +75,7 @@ export function composeService(input: {
     stripe: config.stripeSecretKey ? stripe : null,
     findByPaymentIntent: (paymentIntent) => stores.accounts.findByPaymentIntent(paymentIntent),
   });
-  const mapContext: MapContext = { catalog: input.catalog, livemode: livemodeOf(config.stripeSecretKey), lookups };
+  const mapContext: MapContext = { catalog: input.catalog, livemode: config.stripeLivemode, lookups };
   const sweep = (asOf: Date): Promise<RunDueResult> =>
     runDue(
       {
@@ -92,6 +87,7 @@ export function composeService(input: {
       asOf,
     );
   const ingest: IngestDeps = { events: stores.events, accounts, mapper: stripeEventMapper(mapContext), metrics };
+  const scrapeMetrics = () => metrics.scrape();
   const verifyWebhook = stripeWebhookVerifier({ stripe, secrets: config.webhookSecrets, toleranceSeconds: config.webhookToleranceSeconds });
   const app = createApp({
     clock,
@@ -107,14 +103,18 @@ export function composeService(input: {
     catalog: input.catalog,
     billing,
     metrics,
-    scrapeMetrics: () => metrics.scrape(),
+    scrapeMetrics,
+    serveOpsRoutes: config.metricsPort === null,
+    returnUrls: config.returnUrls,
+    trustProxy: config.trustProxy,
     billingSessions: stores.billingSessions,
     prices: config.stripeSecretKey ? stripePriceReader(stripe, { logger: input.logger }) : noPrices,
     stripeConfigured: config.stripeSecretKey !== undefined,
     publicUrl: config.publicUrl,
     billingPage: config.billingPage,
   });
-  return { app, accounts, runDue: sweep, stripe, mapContext, ingest, billing, metrics, signals };
+  const opsApp = config.metricsPort === null ? null : createOpsApp({ health: stores.health, scrapeMetrics, logger: input.logger });
+  return { app, opsApp, accounts, runDue: sweep, stripe, mapContext, ingest, billing, metrics, signals };
 }
 
 /** A write that recorded signals wakes the dispatcher of its own process; the others find them by polling. */

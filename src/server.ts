@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { resolve } from 'node:path';
 import { composeService } from './compose';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, describeConfigError, loadConfig } from './config';
 import { AdjustableClock, systemClock } from './domain/clock';
 import { startScheduler } from './jobs/scheduler';
 import { createLogger } from './logger';
@@ -45,14 +46,22 @@ async function main(): Promise<void> {
   if (service.signals) logger.info('delivering signals to APP_WEBHOOK_URL');
 
   let stopping = false;
-  const server = createServer((req, res) => {
-    // Once stopping, every answer closes its connection, so a keep-alive client cannot hold shutdown open.
-    if (stopping) res.setHeader('Connection', 'close');
-    // An answer begun before the signal kept its connection alive: close that connection once it is idle.
-    res.on('finish', () => stopping && setImmediate(() => server.closeIdleConnections()));
-    service.app(req, res);
-  });
-  server.listen(config.port, () => logger.info({ port: config.port }, 'listening'));
+  const serve = (app: RequestListener) => {
+    const server = createServer((req, res) => {
+      // Once stopping, every answer closes its connection, so a keep-alive client cannot hold shutdown open.
+      if (stopping) res.setHeader('Connection', 'close');
+      // An answer begun before the signal kept its connection alive: close that connection once it is idle.
+      res.on('finish', () => stopping && setImmediate(() => server.closeIdleConnections()));
+      app(req, res);
+    });
+    return server;
+  };
+  // Development listens on 127.0.0.1 only (its keys are .env.example's placeholders); production on HOST or every interface.
+  const host = config.host ?? undefined;
+  const publicServer = serve(service.app);
+  // /metrics and /readyz on a port of their own (METRICS_PORT): the public port serves neither.
+  const opsServer = service.opsApp && config.metricsPort !== null ? serve(service.opsApp) : null;
+  const servers = opsServer ? [publicServer, opsServer] : [publicServer];
 
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -63,8 +72,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
     // close() stops listening and closes idle keep-alive connections; it calls back when the last active one ends.
-    const closed = new Promise<void>((done) => server.close(() => done()));
-    await Promise.all([closed, scheduler.stop(), service.signals?.stop()]);
+    const closed = servers.map((server) => new Promise<void>((done) => server.close(() => done())));
+    await Promise.all([...closed, scheduler.stop(), service.signals?.stop()]);
     await stores.close();
     if (stopEmbedded) await stopEmbedded();
     logger.info('stopped');
@@ -72,6 +81,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await listen(publicServer, config.port, host);
+  if (opsServer && config.metricsPort !== null) await listen(opsServer, config.metricsPort, host);
+  logger.info({ port: config.port, host: config.host ?? 'every interface', metricsPort: config.metricsPort ?? config.port }, 'listening');
+}
+
+/** Resolves once listening; a port in use or a HOST that is not this machine's fails start-up with the reason. */
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      done();
+    });
+  });
 }
 
 /** Start-up errors and crashes can quote a connection string: printed without its password. */
@@ -86,7 +110,7 @@ process.on('uncaughtException', (error) => {
 });
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) printFailure('Invalid configuration', error.message);
+  if (error instanceof ConfigError) process.stderr.write(redactCredentials(`${describeConfigError(error)}\n`));
   else printFailure('Start-up failed', error);
   process.exit(1);
 });

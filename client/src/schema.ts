@@ -28,7 +28,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness (MongoDB reachable) */
+        /**
+         * Readiness (MongoDB reachable)
+         * @description Each probe pings MongoDB. In production it is served only on `METRICS_PORT`, like `/metrics`.
+         */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -47,7 +50,8 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description The Prometheus text exposition format, for a scraper; no key (keep the port internal).
+         * @description The Prometheus text exposition format, for a scraper; no key. In production it is served only on
+         *     `METRICS_PORT` (default 9464), never on the public port, which answers 404 here (docs/security.md).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -514,7 +518,11 @@ export interface components {
         /** @description A whole HTML document. */
         HtmlPage: string;
         BillingSessionRequest: {
-            /** @description Where the page's "Back" link leads (your app). Without it the page has no back link. */
+            /**
+             * @description Where the page's "Back" link leads: your app, an origin listed in `ALLOWED_RETURN_ORIGINS` (any localhost
+             *     origin in development when it is unset), https in production, without a user-info part. Without it the page
+             *     has no back link.
+             */
             returnUrl?: string;
             /**
              * @description How long the link works, from 60 seconds to 24 hours.
@@ -533,7 +541,11 @@ export interface components {
             /** @description Packs to buy, 1–1000, as the form's number field sends it. */
             quantity: string;
         };
-        /** @description An absolute http(s) URL; Stripe's `{CHECKOUT_SESSION_ID}` placeholder is allowed. */
+        /**
+         * @description An absolute http(s) URL of one of your app's origins (`ALLOWED_RETURN_ORIGINS`; any localhost origin in
+         *     development when it is unset), https in production, without a user-info part (`user@`); anything else is 400
+         *     naming the field. Stripe's `{CHECKOUT_SESSION_ID}` placeholder is allowed.
+         */
         RedirectUrl: string;
         Balance: {
             customer: string;
@@ -1171,7 +1183,10 @@ export interface components {
                 "text/html": components["schemas"]["HtmlPage"];
             };
         };
-        /** @description This link made more than 60 requests in the last minute; `Retry-After` says when to come back. */
+        /**
+         * @description This link made more than 60 requests in the last minute, or this client opened 30 links that do not exist
+         *     (unknown, malformed or expired) in the last minute; `Retry-After` says when to come back.
+         */
         BillingRateLimited: {
             headers: {
                 [name: string]: unknown;

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config';
+import { ConfigError, describeConfigError } from '../config';
 import { isDomainError } from '../domain/errors';
 import type { DomainErrorCode } from '../domain/errors';
 import type { AdminCommand, CommandDeps } from './command';
@@ -68,7 +68,7 @@ export async function runAdmin(argv: string[], deps: CommandDeps): Promise<numbe
       return EXIT.usage;
     }
     if (error instanceof ConfigError) {
-      deps.io.stderr.write(`Invalid configuration: ${error.message}\n`);
+      deps.io.stderr.write(`${describeConfigError(error)}\n`);
       return EXIT.usage;
     }
     deps.io.stderr.write(`${command.name} failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -2,7 +2,9 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { parseCssColour, toHex } from './cssColour';
 import { ConfigError } from './errors';
-import { describeIssues, rule } from './issues';
+import { describeIssues, type FieldProblem, rule } from './issues';
+import { hostName, originList, trustProxy, type TrustProxy } from './network';
+import { PRODUCTION_METRICS_PORT, productionProblems } from './production';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -29,6 +31,23 @@ export interface AppConfig {
   /** Base URL of minted billing-page links, without a trailing slash. */
   publicUrl: string;
   billingPage: BillingPageSettings;
+  /** The interface to listen on; null: every interface (production's default; development binds 127.0.0.1). */
+  host: string | null;
+  /** A listener of its own for /metrics and /readyz; null: they are served on PORT (development's default). */
+  metricsPort: number | null;
+  /** Which Stripe events are acted on: live only (true), test only (false), or both (null: development without a key). */
+  stripeLivemode: boolean | null;
+  /** Where returnUrl, successUrl and cancelUrl may lead. */
+  returnUrls: ReturnUrlPolicy;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (the per-client limits count by it). */
+  trustProxy: TrustProxy;
+}
+
+/** The origins a caller's return URLs may lead to (issue 22): the app's own, over https in production. */
+export interface ReturnUrlPolicy {
+  /** Exact origins (`https://app.example.com`); 'localhost': any origin on localhost, 127.0.0.1 or [::1]. */
+  allowedOrigins: string[] | 'localhost';
+  httpsOnly: boolean;
 }
 
 /** How the customer's billing page looks and who may frame it (SPEC §8). */
@@ -39,6 +58,8 @@ export interface BillingPageSettings {
   accent: string | null;
   /** Origins allowed to embed the page in a frame; empty: nobody. */
   frameAncestors: string[];
+  /** Strict-Transport-Security on every answer of the page (production, whose PUBLIC_URL is https). */
+  strictTransportSecurity: boolean;
 }
 
 /** `FOO=` in a .env file means "not set", so a copied .env.example falls back to the defaults. */
@@ -65,6 +86,13 @@ function commaList(description: string) {
     .string(list)
     .refine((text) => text.split(',').every((entry) => entry.trim() !== ''), list)
     .transform((text) => text.split(',').map((entry) => entry.trim()));
+}
+
+function flag() {
+  return z
+    .enum(['0', '1'], rule('1 (on) or 0 (off)'))
+    .transform((value) => value === '1')
+    .default(false);
 }
 
 function cronExpression() {
@@ -128,12 +156,7 @@ const envSchema = z.object({
   ADMIN_API_KEYS: variable(commaList('admin API keys').default([])),
   GRANT_CRON: variable(cronExpression().default('*/5 * * * *')),
   WEBHOOK_TOLERANCE_SECONDS: variable(integerBetween(1, 3600).default(300)),
-  TEST_CLOCK: variable(
-    z
-      .enum(['0', '1'], rule('1 (on) or 0 (off)'))
-      .transform((flag) => flag === '1')
-      .default(false),
-  ),
+  TEST_CLOCK: variable(flag()),
   LOG_LEVEL: variable(z.enum(LOG_LEVELS, rule(`one of ${LOG_LEVELS.join(', ')}`)).default('info')),
   PUBLIC_URL: variable(publicBaseUrl().optional()),
   BILLING_BRAND_NAME: variable(z.string().max(60, rule('at most 60 characters')).optional()),
@@ -141,6 +164,11 @@ const envSchema = z.object({
   BILLING_FRAME_ANCESTORS: variable(frameAncestors().default([])),
   APP_WEBHOOK_URL: variable(z.url({ protocol: /^https?$/, ...rule('an http(s) URL') }).optional()),
   APP_WEBHOOK_SECRET: variable(commaList('one or more signing secrets').optional()),
+  HOST: variable(hostName().optional()),
+  METRICS_PORT: variable(integerBetween(1, 65535).optional()),
+  ALLOWED_RETURN_ORIGINS: variable(originList().optional()),
+  STRIPE_TEST_MODE: variable(flag()),
+  TRUST_PROXY: variable(trustProxy().default(false)),
 });
 
 /** Every variable the service reads (and `.env.example` lists). */
@@ -161,41 +189,63 @@ const ECHOABLE = new Set([
   'BILLING_ACCENT',
   'BILLING_FRAME_ANCESTORS',
   'APP_WEBHOOK_URL',
+  'HOST',
+  'METRICS_PORT',
+  'ALLOWED_RETURN_ORIGINS',
+  'STRIPE_TEST_MODE',
+  'TRUST_PROXY',
 ]);
 
-function schemaError(env: Record<string, string | undefined>, error: z.ZodError): ConfigError {
-  const problems = describeIssues(error.issues).map(({ field, sentence }) => {
+function schemaProblems(env: Record<string, string | undefined>, error: z.ZodError): FieldProblem[] {
+  return describeIssues(error.issues).map(({ field, sentence }) => {
     const value = env[field];
-    return {
-      field,
-      sentence: ECHOABLE.has(field) && value !== undefined ? `${sentence} (got "${value}")` : sentence,
-    };
+    return { field, sentence: ECHOABLE.has(field) && value !== undefined ? `${sentence} (got "${value}")` : sentence };
   });
-  const first = problems[0];
-  return new ConfigError(first?.field ?? '', problems.map((p) => p.sentence).join('; '));
+}
+
+/** Rules across variables, in every environment. */
+function crossProblems(vars: z.output<typeof envSchema>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if ((vars.APP_WEBHOOK_URL === undefined) !== (vars.APP_WEBHOOK_SECRET === undefined)) {
+    const [missing, other] = vars.APP_WEBHOOK_URL === undefined ? ['APP_WEBHOOK_URL', 'APP_WEBHOOK_SECRET'] : ['APP_WEBHOOK_SECRET', 'APP_WEBHOOK_URL'];
+    problems.push({ field: missing, sentence: `${missing} is required when ${other} is set: signals are sent signed, or not at all` });
+  }
+  if (vars.STRIPE_TEST_MODE && vars.STRIPE_SECRET_KEY !== undefined && /^(sk|rk)_live_/.test(vars.STRIPE_SECRET_KEY)) {
+    problems.push({ field: 'STRIPE_SECRET_KEY', sentence: 'STRIPE_SECRET_KEY is a live key but STRIPE_TEST_MODE=1 says this deployment runs on Stripe test mode' });
+  }
+  return problems;
+}
+
+/** Which events a deployment acts on: production live ones only (unless STRIPE_TEST_MODE=1); elsewhere it follows the key. */
+function livemodeOf(vars: { STRIPE_SECRET_KEY?: string | undefined; STRIPE_TEST_MODE: boolean }, production: boolean): boolean | null {
+  if (vars.STRIPE_TEST_MODE) return false;
+  if (production) return true;
+  if (vars.STRIPE_SECRET_KEY === undefined) return null;
+  if (/^(sk|rk)_live_/.test(vars.STRIPE_SECRET_KEY)) return true;
+  if (/^(sk|rk)_test_/.test(vars.STRIPE_SECRET_KEY)) return false;
+  return null;
+}
+
+/** Every problem at once, in the order of the variables, so one start-up attempt shows all there is to fix. */
+function configError(problems: FieldProblem[]): ConfigError {
+  const order = (field: string) => {
+    const index = CONFIG_VARIABLES.indexOf(field);
+    return index < 0 ? CONFIG_VARIABLES.length : index;
+  };
+  const sorted = [...problems].sort((a, b) => order(a.field) - order(b.field));
+  return new ConfigError(sorted[0]?.field ?? '', sorted.map((p) => p.sentence).join('; '), sorted);
 }
 
 /** The one reader of environment values; `env` is passed in so nothing else touches `process.env`. */
 export function parseEnv(env: Record<string, string | undefined>): AppConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw schemaError(env, parsed.error);
+  const problems = parsed.success ? crossProblems(parsed.data) : schemaProblems(env, parsed.error);
+  const production = env['NODE_ENV']?.trim() === 'production';
+  if (production) {
+    problems.push(...productionProblems(env, { variables: CONFIG_VARIABLES, refused: new Set(problems.map((p) => p.field)) }));
+  }
+  if (!parsed.success || problems.length > 0) throw configError(problems);
   const vars = parsed.data;
-
-  const production = vars.NODE_ENV === 'production';
-  if (production && vars.MONGODB_URI === undefined) {
-    throw new ConfigError(
-      'MONGODB_URI',
-      'MONGODB_URI is required when NODE_ENV=production (the embedded server is for local use only)',
-    );
-  }
-  if (production && vars.TEST_CLOCK) {
-    throw new ConfigError('TEST_CLOCK', 'TEST_CLOCK=1 is refused when NODE_ENV=production');
-  }
-
-  if ((vars.APP_WEBHOOK_URL === undefined) !== (vars.APP_WEBHOOK_SECRET === undefined)) {
-    const missing = vars.APP_WEBHOOK_URL === undefined ? 'APP_WEBHOOK_URL' : 'APP_WEBHOOK_SECRET';
-    throw new ConfigError(missing, `${missing} is required when ${missing === 'APP_WEBHOOK_URL' ? 'APP_WEBHOOK_SECRET' : 'APP_WEBHOOK_URL'} is set: signals are sent signed, or not at all`);
-  }
 
   return {
     port: vars.PORT,
@@ -216,7 +266,19 @@ export function parseEnv(env: Record<string, string | undefined>): AppConfig {
       brandName: vars.BILLING_BRAND_NAME ?? null,
       accent: vars.BILLING_ACCENT ?? null,
       frameAncestors: vars.BILLING_FRAME_ANCESTORS,
+      strictTransportSecurity: production,
     },
     appWebhook: vars.APP_WEBHOOK_URL && vars.APP_WEBHOOK_SECRET ? { url: vars.APP_WEBHOOK_URL, secrets: vars.APP_WEBHOOK_SECRET } : null,
+    host: vars.HOST ?? (production ? null : '127.0.0.1'),
+    metricsPort: metricsPortOf(vars.METRICS_PORT, vars.PORT, production),
+    stripeLivemode: livemodeOf(vars, production),
+    returnUrls: { allowedOrigins: vars.ALLOWED_RETURN_ORIGINS ?? 'localhost', httpsOnly: production },
+    trustProxy: vars.TRUST_PROXY,
   };
+}
+
+/** Production keeps /metrics and /readyz off the public port; development serves them on PORT unless told otherwise. */
+function metricsPortOf(metricsPort: number | undefined, port: number, production: boolean): number | null {
+  const chosen = metricsPort ?? (production ? PRODUCTION_METRICS_PORT : port);
+  return chosen === port ? null : chosen;
 }

@@ -6,11 +6,33 @@ import type { Logger } from '../logger';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** Probes and scrapes arrive every few seconds; their access lines are debug so they do not drown the rest. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-/** A billing-page link's token is a credential in its path: logs say which page, never which token. */
-const BILLING_LINK = /^\/billing\/[^/]+/;
+/** The shape of a billing link's token (43 base64url characters), wherever in a path it stands. */
+const TOKEN_SHAPED = /[A-Za-z0-9_-]{43,}/;
 
-function loggedPath(path: string): string {
-  return path.replace(BILLING_LINK, '/billing/:token');
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * A billing-page link's token is a credential in its path: logs say which page, never which token. Whatever the
+ * path's case, slashes or escapes (`/Billing/…`, `//billing/…`, `/%62illing/…`, `/billing/…/x`), the segment after a
+ * `billing` segment is `:token`, and so is any other segment holding something shaped like a token.
+ */
+export function loggedPath(path: string): string {
+  const segments = path.split('/');
+  let afterBilling = false;
+  const logged = segments.map((segment) => {
+    if (segment === '') return segment;
+    const plain = decoded(segment);
+    const redacted = afterBilling || TOKEN_SHAPED.test(plain) ? ':token' : segment;
+    afterBilling = plain.toLowerCase() === 'billing';
+    return redacted;
+  });
+  return logged.join('/');
 }
 
 /**

@@ -4,9 +4,21 @@ import { DomainError } from '../domain/errors';
 /** Ids and keys: strings of 1–255 characters. */
 export const idString = z.string().min(1).max(255);
 export const positiveAmount = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-export const metadataSchema = z
+const metadataRecord = z
   .record(z.string().min(1).max(40), z.string().max(500))
   .refine((m) => Object.keys(m).length <= 50, 'must have at most 50 keys');
+/**
+ * JSON.parse makes `__proto__` an ordinary key, which a record then drops without a word: the caller's metadata would
+ * silently lose it. It is refused by name instead (and could never be stored and read back as given anyway).
+ */
+export const metadataSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) {
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not allowed as a metadata key' });
+    }
+  })
+  .pipe(metadataRecord);
 
 export const debitBody = z.strictObject({
   amount: positiveAmount,

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startIsolated } from '../support/isolatedProcess';
+import { parseEnv } from 'node:util';
+import { PROJECT_ROOT, startIsolated } from '../support/isolatedProcess';
 
 /** Runs `npm start`'s entry point with exactly this environment, from a directory whose .env it must not read. */
 async function startServer(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -63,3 +65,33 @@ describe('when the configuration is invalid, then start-up fails naming what is 
     expect(stderr).not.toContain('pk_live_this_is_not_a_secret_key_12345');
   });
 });
+
+describe('when NODE_ENV=production is started with the values of .env.example', () => {
+  it('then it refuses to start and lists every problem, one a line, each naming its variable and why, and no secret', async () => {
+    const example = parseEnv(readFileSync(join(PROJECT_ROOT, '.env.example'), 'utf8'));
+    const values = Object.fromEntries(Object.entries(example).flatMap(([name, value]) => (value === undefined ? [] : [[name, value]])));
+
+    const { code, stderr } = await startServer({ ...values, NODE_ENV: 'production', CREDITS_CONFIG: await catalogFile(validCatalog) });
+
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^Invalid configuration \(\d+ problems\):$/);
+    const problems = lines.slice(1).map((line) => line.replace(/^ {2}- /, ''));
+    for (const [variable, why] of [
+      ['MONGODB_URI', /required/],
+      ['STRIPE_SECRET_KEY', /placeholder/],
+      ['STRIPE_SECRET_KEY', /live key/],
+      ['STRIPE_WEBHOOK_SECRET', /placeholder/],
+      ['API_KEYS', /placeholder/],
+      ['API_KEYS', /shorter than 32 characters/],
+      ['ADMIN_API_KEYS', /placeholder/],
+      ['ADMIN_API_KEYS', /shorter than 32 characters/],
+      ['PUBLIC_URL', /https/],
+      ['ALLOWED_RETURN_ORIGINS', /required/],
+    ] as const) {
+      expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${variable} .*${why.source}`)));
+    }
+    for (const secret of ['sk_test_replace_me', 'whsec_replace_me', 'app_key_replace_me', 'admin_key_replace_me']) expect(stderr).not.toContain(secret);
+  });
+});
+

@@ -168,6 +168,38 @@ describe('opening a link', () => {
   });
 });
 
+describe('the link’s token and the logs', () => {
+  it.each([
+    ['in capitals', (token: string) => `/Billing/${token}`],
+    ['all in capitals, on its activity page', (token: string) => `/BILLING/${token}/activity`],
+    ['after a double slash', (token: string) => `//billing/${token}`],
+    ['with a path after it', (token: string) => `/billing/${token}/x`],
+    ['with an escaped letter in billing', (token: string) => `/%62illing/${token}`],
+    ['under another prefix', (token: string) => `/api/billing/${token}`],
+    ['on its own', (token: string) => `/${token}`],
+    ['as a customer id', (token: string) => `/v1/customers/${token}/nothing-here`],
+  ])('when a link is requested %s, then no log line holds the token and the page is not served', async (_case, pathOf) => {
+    const { customer } = await pageStates.activeMonthly(h);
+    const link = await mintLink(h.app, customer);
+    const requestId = `token-shape-${stripeId('req')}`;
+
+    const res = await request(h.app).get(pathOf(link.token)).set(asApp).set('X-Request-Id', requestId);
+
+    expect(res.status).toBe(404);
+    const line = logs.lines().find((l) => l['msg'] === 'request' && l['requestId'] === requestId);
+    expect(line).toMatchObject({ status: 404, path: expect.stringContaining(':token') });
+    expect(logs.text()).not.toContain(link.token);
+  });
+
+  it('when the page is opened at its own path, then it is still served (the routes are case-sensitive, not gone)', async () => {
+    const { customer } = await pageStates.activeMonthly(h);
+    const link = await mintLink(h.app, customer);
+    await request(h.app).get(link.path).expect(200);
+    await request(h.app).get(`${link.path}/activity`).expect(200);
+    expect(logs.text()).not.toContain(link.token);
+  });
+});
+
 describe('one link, one customer', () => {
   it('when customers A and B each have a link, then A’s link shows A’s credits and nothing of B', async () => {
     const a = await pageStates.activeMonthly(h);
@@ -327,3 +359,48 @@ describe('requests per link', () => {
     await request(h.app).get(calm.path).expect(200);
   });
 });
+
+describe('guessing links', () => {
+  it('when one client opens 30 links that do not exist, then its next lookups answer 429 with Retry-After and read nothing, while other clients are served', async () => {
+    let reads = 0;
+    const guarded = await startHarness({
+      env: { TRUST_PROXY: 'loopback' },
+      wrapStores: (stores) => ({
+        ...stores,
+        billingSessions: {
+          create: (session) => stores.billingSessions.create(session),
+          findByTokenHash: (hash) => {
+            reads += 1;
+            return stores.billingSessions.findByTokenHash(hash);
+          },
+        },
+      }),
+    });
+    try {
+      const { customer } = await pageStates.activeMonthly(guarded);
+      const link = await mintLink(guarded.app, customer);
+      const guesser = { 'X-Forwarded-For': '203.0.113.9' };
+      for (let i = 0; i < 30; i++) await request(guarded.app).get(`/billing/${String(i).padStart(43, 'G')}`).set(guesser).expect(401);
+      expect(reads).toBe(30);
+
+      const refused = await request(guarded.app).get(`/billing/${'H'.repeat(43)}`).set(guesser).expect(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(visibleText(refused.text)).toContain('Too many requests');
+      // Even a real link: telling it apart would take the read the limit saves.
+      await request(guarded.app).get(link.path).set(guesser).expect(429);
+      expect(reads).toBe(30);
+
+      await request(guarded.app).get(link.path).set('X-Forwarded-For', '198.51.100.4').expect(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('when a client opens real links, then they never count against it', async () => {
+    const { customer } = await pageStates.topupOnly(h);
+    const links = [];
+    for (let i = 0; i < 35; i++) links.push(await mintLink(h.app, customer));
+    for (const link of links) await request(h.app).get(link.path).set('X-Forwarded-For', '192.0.2.200').expect(200);
+  });
+});
+

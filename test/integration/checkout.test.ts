@@ -241,7 +241,7 @@ describe('Stripe failures', () => {
 
     const res = await post(recorded, '/v1/checkout/subscription', { price: 'price_pro_m', ...urls }).expect(400);
 
-    expect(res.body.error).toEqual({ type: 'invalid_request', message: "Stripe: No such price: 'price_pro_m'", field: 'price', param: 'line_items[0][price]' });
+    expect(res.body.error).toEqual({ type: 'invalid_request', message: 'price: does not exist at Stripe', field: 'price', param: 'line_items[0][price]' });
   });
 
   test('when Stripe does not know the customer, then 404 customer_not_found', async () => {

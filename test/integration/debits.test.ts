@@ -145,6 +145,34 @@ describe('POST /v1/customers/:customer/debits', () => {
   });
 });
 
+describe('metadata keys that JSON.parse treats as ordinary keys', () => {
+  it.each([
+    ['a debit', (customer: string) => `/v1/customers/${customer}/debits`],
+    ['a hold', (customer: string) => `/v1/customers/${customer}/holds`],
+  ])('when %s’s metadata has a __proto__ key, then 400 names it and nothing is taken', async (_case, pathOf) => {
+    const customer = await customerWith('price_pro_m');
+    // As raw text: an object literal with __proto__ would set a prototype, not send a key.
+    const body = `{"amount":5,"idempotencyKey":"${stripeId('key')}","metadata":{"job":"render","__proto__":{"isAdmin":"true"}}}`;
+
+    const res = await request(h.app).post(pathOf(customer)).set(asApp).set('Content-Type', 'application/json').send(body).expect(400);
+
+    expect(res.body.error).toEqual({ type: 'invalid_request', message: 'metadata.__proto__: is not allowed as a metadata key', field: 'metadata.__proto__' });
+    expect(await balanceOf(h.app, customer)).toBe(5000);
+    expect(await wholeLedger(customer)).toHaveLength(1);
+  });
+
+  it('when metadata has keys named like Object’s own (constructor, toString), then they are kept as given', async () => {
+    const customer = await customerWith('price_pro_m');
+    const res = await request(h.app)
+      .post(`/v1/customers/${customer}/debits`)
+      .set(asApp)
+      .set('Content-Type', 'application/json')
+      .send(`{"amount":5,"idempotencyKey":"${stripeId('key')}","metadata":{"constructor":"a","toString":"b"}}`)
+      .expect(201);
+    expect(res.body.debit.amount).toBe(5);
+  });
+});
+
 describe('API keys', () => {
   it('when no key or an unknown key is sent, then 401; an app key on an admin route, then 403; an admin key works on /v1', async () => {
     await request(h.app).get('/v1/customers/cus_x/balance').expect(401);

@@ -138,3 +138,34 @@ describe('the webhook route, which reads the raw body', () => {
     expectJsonError(res, 400, 'invalid_request', 'could not be read');
   });
 });
+
+describe('the API key is checked before the body is read', () => {
+  const broken = [
+    ['broken JSON', { 'Content-Type': 'application/json' }, '{"amount": '],
+    ['a body over the size limit', { 'Content-Type': 'application/json' }, JSON.stringify({ pad: 'x'.repeat(200_000) })],
+    ['a charset we do not read', { 'Content-Type': 'application/json; charset=latin1' }, '{}'],
+    ['an unknown encoding', { 'Content-Type': 'application/json', 'Content-Encoding': 'x-squash' }, '{}'],
+  ] as const;
+
+  describe.each(jsonRoutes().map((r) => [r.name, r] as const))('%s', (_name, route) => {
+    it.each(broken)('when %s comes without a key, then 401: nothing of it was parsed', async (_case, headers, body) => {
+      const res = await request(h.app)[route.method](route.path).set({ ...headers }).send(body);
+      expectJsonError(res, 401, 'unauthorized', 'Authorization');
+    });
+
+    it.each(broken)('when %s comes with an unknown key, then 401', async (_case, headers, body) => {
+      const res = await request(h.app)[route.method](route.path).set({ ...headers, Authorization: 'Bearer not-a-key-of-ours' }).send(body);
+      expectJsonError(res, 401, 'unauthorized', 'Unknown API key');
+    });
+  });
+
+  it('when an app key posts broken JSON to an admin route, then 403 before the body is read', async () => {
+    const res = await request(h.app).post(`/v1/admin/customers/${customer}/adjustments`).set(asApp).set('Content-Type', 'application/json').send('{"amount": ');
+    expectJsonError(res, 403, 'forbidden', 'admin');
+  });
+
+  it('when the key is right, then the same broken JSON is 400 as before', async () => {
+    const res = await request(h.app).post(`/v1/customers/${customer}/debits`).set(asApp).set('Content-Type', 'application/json').send('{"amount": ');
+    expectJsonError(res, 400, 'invalid_request', 'JSON');
+  });
+});

@@ -20,6 +20,7 @@ export const WEBHOOK_SECRET = 'whsec_test_primary_secret';
 export const OLD_WEBHOOK_SECRET = 'whsec_test_rotated_out_secret';
 export const APP_KEY = 'app_key_for_tests_0001';
 export const ADMIN_KEY = 'admin_key_for_tests_0001';
+export const APP_ORIGIN = 'https://app.example';
 
 export const testCatalog: Catalog = twoPlanCatalog;
 
@@ -63,6 +64,8 @@ export async function startHarness(
     MONGODB_URI: uri,
     TEST_CLOCK: '1',
     LOG_LEVEL: 'silent',
+    // The app of the tests' return URLs (returnUrl, successUrl, cancelUrl).
+    ALLOWED_RETURN_ORIGINS: APP_ORIGIN,
     ...options.env,
   });
   const opened = await openStores(uri, {

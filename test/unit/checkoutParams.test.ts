@@ -89,8 +89,21 @@ describe('Stripe failures as domain errors', () => {
     );
 
     expect(error.code).toBe('invalid_request');
-    expect(error.message).toBe("Stripe: No such price: 'price_x'");
+    expect(error.message).toBe('price: does not exist at Stripe');
     expect(error.details).toEqual({ field: 'price', param: 'line_items[0][price]' });
+  });
+
+  test.each([
+    ['a code we word ourselves', { param: 'success_url', code: 'url_invalid' }, 'successUrl: is not a URL Stripe accepts'],
+    ['a code we do not word', { param: 'cancel_url', code: 'parameter_unknown' }, 'cancelUrl: was refused by Stripe (parameter_unknown)'],
+    ['no parameter', { code: 'customer_tax_location_invalid' }, 'Stripe refused the request (customer_tax_location_invalid)'],
+    ['neither parameter nor code', {}, 'Stripe refused the request'],
+  ])('when Stripe refuses a request with %s, then the caller reads our words and never Stripe’s message', (_case, fields, message) => {
+    const stripeMessage = "Invalid URL: sk_live_51Q… of account acct_1Other, see https://stripe.com/docs";
+    const error = mapped(new Stripe.errors.StripeInvalidRequestError({ type: 'invalid_request_error', message: stripeMessage, ...fields }));
+
+    expect(error.message).toBe(message);
+    expect(error.message).not.toContain('acct_');
   });
 
   test('when Stripe does not know the customer, then it is customer_not_found', () => {
@@ -99,6 +112,7 @@ describe('Stripe failures as domain errors', () => {
     );
 
     expect(error.code).toBe('customer_not_found');
+    expect(error.message).toBe('customer: Stripe has no such customer');
     expect(error.details).toEqual({ field: 'customer' });
   });
 

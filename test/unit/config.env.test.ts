@@ -1,4 +1,5 @@
 import { ConfigError, parseEnv, type AppConfig } from '../../src/config';
+import { PRODUCTION_ENV } from '../fixtures/productionEnv';
 
 type Env = Record<string, string | undefined>;
 
@@ -31,8 +32,13 @@ describe('parseEnv', () => {
       testClock: false,
       logLevel: 'info',
       publicUrl: 'http://localhost:3000',
-      billingPage: { brandName: null, accent: null, frameAncestors: [] },
+      billingPage: { brandName: null, accent: null, frameAncestors: [], strictTransportSecurity: false },
       appWebhook: null,
+      host: '127.0.0.1',
+      metricsPort: null,
+      stripeLivemode: null,
+      returnUrls: { allowedOrigins: 'localhost', httpsOnly: false },
+      trustProxy: false,
     });
   });
 
@@ -68,6 +74,11 @@ describe('parseEnv', () => {
       BILLING_BRAND_NAME: '',
       BILLING_ACCENT: '',
       BILLING_FRAME_ANCESTORS: '',
+      HOST: '',
+      METRICS_PORT: '',
+      ALLOWED_RETURN_ORIGINS: '',
+      STRIPE_TEST_MODE: '',
+      TRUST_PROXY: '',
     };
     expect(parseEnv(blank)).toEqual(parseEnv(minimal));
   });
@@ -87,7 +98,7 @@ describe('parseEnv', () => {
     ['NODE_ENV=test', { NODE_ENV: 'test' }, { nodeEnv: 'test' }],
     ['a mongodb:// URI', { MONGODB_URI: 'mongodb://127.0.0.1:27017/credits' }, { mongodbUri: 'mongodb://127.0.0.1:27017/credits' }],
     ['a mongodb+srv:// URI', { MONGODB_URI: 'mongodb+srv://db.example.com/credits' }, { mongodbUri: 'mongodb+srv://db.example.com/credits' }],
-    ['production with MONGODB_URI', { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/credits' }, { nodeEnv: 'production' }],
+    ['production with MONGODB_URI', { ...PRODUCTION_ENV, MONGODB_URI: 'mongodb://db/credits' }, { nodeEnv: 'production', mongodbUri: 'mongodb://db/credits' }],
     ['a secret key', { STRIPE_SECRET_KEY: 'sk_test_123' }, { stripeSecretKey: 'sk_test_123' }],
     ['a restricted key', { STRIPE_SECRET_KEY: 'rk_live_123' }, { stripeSecretKey: 'rk_live_123' }],
     ['stripe-mock as STRIPE_API_URL', { STRIPE_API_URL: 'http://127.0.0.1:12111' }, { stripeApiUrl: 'http://127.0.0.1:12111' }],
@@ -107,12 +118,12 @@ describe('parseEnv', () => {
     ['PORT=8080 and no PUBLIC_URL', { PORT: '8080' }, { publicUrl: 'http://localhost:8080' }],
     ['a PUBLIC_URL with a trailing slash', { PUBLIC_URL: 'https://billing.example.com/' }, { publicUrl: 'https://billing.example.com' }],
     ['a PUBLIC_URL under a path', { PUBLIC_URL: 'https://example.com/credits/' }, { publicUrl: 'https://example.com/credits' }],
-    ['BILLING_BRAND_NAME', { BILLING_BRAND_NAME: 'Acme Studio' }, { billingPage: { brandName: 'Acme Studio', accent: null, frameAncestors: [] } }],
-    ['a #rgb BILLING_ACCENT', { BILLING_ACCENT: '#0AF' }, { billingPage: { brandName: null, accent: '#00aaff', frameAncestors: [] } }],
-    ['an rgb() BILLING_ACCENT', { BILLING_ACCENT: 'rgb(15, 118, 110)' }, { billingPage: { brandName: null, accent: '#0f766e', frameAncestors: [] } }],
-    ['an hsl() BILLING_ACCENT', { BILLING_ACCENT: 'hsl(210deg 50% 40%)' }, { billingPage: { brandName: null, accent: '#336699', frameAncestors: [] } }],
-    ['two BILLING_FRAME_ANCESTORS', { BILLING_FRAME_ANCESTORS: 'https://app.example.com, https://*.example.org:8443' }, { billingPage: { brandName: null, accent: null, frameAncestors: ['https://app.example.com', 'https://*.example.org:8443'] } }],
-    ['BILLING_FRAME_ANCESTORS=none', { BILLING_FRAME_ANCESTORS: 'none' }, { billingPage: { brandName: null, accent: null, frameAncestors: [] } }],
+    ['BILLING_BRAND_NAME', { BILLING_BRAND_NAME: 'Acme Studio' }, { billingPage: { brandName: 'Acme Studio', accent: null, frameAncestors: [], strictTransportSecurity: false } }],
+    ['a #rgb BILLING_ACCENT', { BILLING_ACCENT: '#0AF' }, { billingPage: { brandName: null, accent: '#00aaff', frameAncestors: [], strictTransportSecurity: false } }],
+    ['an rgb() BILLING_ACCENT', { BILLING_ACCENT: 'rgb(15, 118, 110)' }, { billingPage: { brandName: null, accent: '#0f766e', frameAncestors: [], strictTransportSecurity: false } }],
+    ['an hsl() BILLING_ACCENT', { BILLING_ACCENT: 'hsl(210deg 50% 40%)' }, { billingPage: { brandName: null, accent: '#336699', frameAncestors: [], strictTransportSecurity: false } }],
+    ['two BILLING_FRAME_ANCESTORS', { BILLING_FRAME_ANCESTORS: 'https://app.example.com, https://*.example.org:8443' }, { billingPage: { brandName: null, accent: null, frameAncestors: ['https://app.example.com', 'https://*.example.org:8443'], strictTransportSecurity: false } }],
+    ['BILLING_FRAME_ANCESTORS=none', { BILLING_FRAME_ANCESTORS: 'none' }, { billingPage: { brandName: null, accent: null, frameAncestors: [], strictTransportSecurity: false } }],
   ])('when %s is given, then it is used', (_case, env, expected) => {
     expect(parseEnv({ ...minimal, ...env })).toMatchObject(expected);
   });
@@ -130,7 +141,7 @@ describe('parseEnv', () => {
     ['PORT is hexadecimal', { PORT: '0x50' }, 'PORT'],
     ['MONGODB_URI has another scheme', { MONGODB_URI: 'postgres://db/credits' }, 'MONGODB_URI'],
     ['MONGODB_URI has no scheme', { MONGODB_URI: 'localhost:27017' }, 'MONGODB_URI'],
-    ['NODE_ENV=production and MONGODB_URI is missing', { NODE_ENV: 'production' }, 'MONGODB_URI'],
+    ['NODE_ENV=production and MONGODB_URI is missing', { ...PRODUCTION_ENV, MONGODB_URI: undefined }, 'MONGODB_URI'],
     ['STRIPE_SECRET_KEY is a publishable key', { STRIPE_SECRET_KEY: 'pk_test_123' }, 'STRIPE_SECRET_KEY'],
     ['STRIPE_API_URL is not a URL', { STRIPE_API_URL: 'stripe-mock:12111' }, 'STRIPE_API_URL'],
     ['STRIPE_API_URL is not http(s)', { STRIPE_API_URL: 'ftp://127.0.0.1' }, 'STRIPE_API_URL'],
@@ -143,7 +154,7 @@ describe('parseEnv', () => {
     ['WEBHOOK_TOLERANCE_SECONDS is 0', { WEBHOOK_TOLERANCE_SECONDS: '0' }, 'WEBHOOK_TOLERANCE_SECONDS'],
     ['WEBHOOK_TOLERANCE_SECONDS is above 3600', { WEBHOOK_TOLERANCE_SECONDS: '3601' }, 'WEBHOOK_TOLERANCE_SECONDS'],
     ['WEBHOOK_TOLERANCE_SECONDS is a fraction', { WEBHOOK_TOLERANCE_SECONDS: '1.5' }, 'WEBHOOK_TOLERANCE_SECONDS'],
-    ['TEST_CLOCK=1 with NODE_ENV=production', { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db', TEST_CLOCK: '1' }, 'TEST_CLOCK'],
+    ['TEST_CLOCK=1 with NODE_ENV=production', { ...PRODUCTION_ENV, TEST_CLOCK: '1' }, 'TEST_CLOCK'],
     ['TEST_CLOCK is neither 1 nor 0', { TEST_CLOCK: 'true' }, 'TEST_CLOCK'],
     ['LOG_LEVEL is unknown', { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     ['PUBLIC_URL is not http(s)', { PUBLIC_URL: 'ftp://billing.example.com' }, 'PUBLIC_URL'],

@@ -1,4 +1,5 @@
 import { redactCredentials } from '../../src/redact';
+import { loggedPath } from '../../src/http/requestLog';
 import { captureLogs } from '../support/logCapture';
 
 describe('credentials in connection strings are never printed', () => {
@@ -22,5 +23,28 @@ describe('credentials in connection strings are never printed', () => {
     expect(logs.text()).not.toContain('s3cret');
     expect(logs.text()).toContain('mongodb://user:***@10.0.0.7:27017/credits');
     expect(logs.lines()).toHaveLength(1);
+  });
+});
+
+describe('billing-link tokens are never in a logged path', () => {
+  const token = 'Yqd8uaqj8nA0kc6dvlpc9hn0U6nN-_sWBNxB97kcgDU';
+  test.each([
+    [`/billing/${token}`, '/billing/:token'],
+    [`/billing/${token}/activity`, '/billing/:token/activity'],
+    [`/Billing/${token}`, '/Billing/:token'],
+    [`/BILLING/${token}/checkout`, '/BILLING/:token/checkout'],
+    [`//billing/${token}`, '//billing/:token'],
+    [`/billing//${token}`, '/billing//:token'],
+    [`/%62illing/${token}`, '/%62illing/:token'],
+    [`/billing/${token}/x/y`, '/billing/:token/x/y'],
+    [`/billing/short`, '/billing/:token'],
+    [`/v1/customers/${token}/balance`, '/v1/customers/:token/balance'],
+    [`/x/pre${token}post`, '/x/:token'],
+    [`/x/${token.slice(0, 20)}%2D${token.slice(21)}`, '/x/:token'],
+    ['/v1/customers/cus_123/balance', '/v1/customers/cus_123/balance'],
+    ['/healthz', '/healthz'],
+    ['/', '/'],
+  ])('when %s is requested, then the log says %s', (path, logged) => {
+    expect(loggedPath(path)).toBe(logged);
   });
 });

@@ -13,7 +13,7 @@ import { bindLogFields, requestLogger } from '../requestLog';
 import { formatsFor, pickLocale } from './format';
 import { ForeignFormError, openPortal, showActivity, showPage, startCheckout } from './handlers';
 import type { HandlerDeps, LinkContext } from './handlers';
-import { PAGE_RATE_LIMIT, LinkRateLimiter } from './rateLimit';
+import { LOOKUP_FAILURE_LIMIT, PAGE_RATE_LIMIT, FixedWindowLimiter, clientKey } from './rateLimit';
 import type { RateLimit } from './rateLimit';
 import { createPageRenderer } from './render';
 import type { LayoutInput, PageRenderer } from './render';
@@ -27,6 +27,8 @@ export interface BillingPageRouteDeps extends Omit<HandlerDeps, 'renderer'> {
   logger: Logger;
   /** Requests per link; tests lower it. */
   pageRateLimit?: RateLimit;
+  /** Lookups of links that open nothing, per client; tests lower it. */
+  lookupFailureLimit?: RateLimit;
 }
 
 type Handler = (deps: HandlerDeps, ctx: LinkContext) => Promise<void>;
@@ -64,14 +66,15 @@ function failureText(error: unknown): { status: number; heading: string; paragra
 }
 
 /**
- * The customer's billing page (SPEC §8) under /billing/:token. The token in the path is the only credential: it
- * opens one customer's session, and every handler acts on that session's customer and no other.
+ * The customer's billing page (SPEC §8) under /billing/:token (mounted at the app's root). The token in the path is
+ * the only credential: it opens one customer's session, and every handler acts on that session's customer and no other.
  */
 export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
   const renderer = createPageRenderer(deps.billingPage);
   const handlerDeps: HandlerDeps = { ...deps, renderer };
   const csp = contentSecurityPolicy({ styleHash: renderer.styleHash, scriptHash: renderer.scriptHash, frameAncestors: deps.billingPage.frameAncestors });
-  const limiter = new LinkRateLimiter(deps.pageRateLimit ?? PAGE_RATE_LIMIT);
+  const limiter = new FixedWindowLimiter(deps.pageRateLimit ?? PAGE_RATE_LIMIT);
+  const failedLookups = new FixedWindowLimiter(deps.lookupFailureLimit ?? LOOKUP_FAILURE_LIMIT);
   // Links inside the page are paths under PUBLIC_URL's own path, so a proxy that mounts the service under a prefix works.
   const basePath = new URL(deps.publicUrl).pathname.replace(/\/+$/, '');
 
@@ -81,7 +84,10 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
   const linkPage = (handler: Handler) => async (req: Request<{ token: string }>, res: Response) => {
     const token = req.params.token;
     const plain = layoutFor(req, null);
-    const limit = limiter.take(hashToken(token));
+    const client = clientKey(req.ip);
+    // A client that keeps opening links that do not exist is guessing: it is refused before any database read.
+    const guessing = failedLookups.peek(client);
+    const limit = guessing.allowed ? limiter.take(hashToken(token)) : guessing;
     if (!limit.allowed) {
       res.setHeader('Retry-After', String(limit.retryAfterSeconds));
       return message(renderer, res, 429, plain, { heading: 'Too many requests', paragraphs: ['Wait a minute, then reload the page.'] });
@@ -89,6 +95,7 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
     const now = deps.clock.now();
     const session = await openBillingSession(deps.billingSessions, token, now);
     if (!session) {
+      failedLookups.take(client);
       return message(renderer, res, 401, plain, {
         heading: 'This billing link has expired',
         paragraphs: ['Billing links work for a limited time, or the address is not complete.', 'Go back to the app and open billing again for a new link.'],
@@ -107,9 +114,10 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
     }
   };
 
-  const router = Router();
+  // Case-sensitive: /Billing/<token> is no page of ours (it was, and the log's redaction missed it).
+  const router = Router({ caseSensitive: true });
   router.use((_req, res, next) => {
-    setPageHeaders(res, csp, deps.billingPage.frameAncestors);
+    setPageHeaders(res, csp, deps.billingPage);
     next();
   });
   router.use(
@@ -137,5 +145,5 @@ export function billingPageRoutes(deps: BillingPageRouteDeps): Router {
     message(renderer, res, failure.status, layoutFor(req, null), { heading: failure.heading, paragraphs: [failure.paragraph] });
   };
   router.use(pageErrors);
-  return router;
+  return Router({ caseSensitive: true }).use('/billing', router);
 }

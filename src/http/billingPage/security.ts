@@ -1,6 +1,10 @@
 import type { Request, Response } from 'express';
 import { formTokenMatches } from '../../app/billingSessions';
 import type { BillingSession } from '../../app/ports';
+import type { BillingPageSettings } from '../../config/env';
+
+/** A year, the common preload minimum; subdomains are left out: they are the operator's, not this page's. */
+const HSTS = 'max-age=31536000';
 
 /**
  * Where the page's forms may lead. A form's POST answers 303 to Stripe's hosted Checkout or customer portal, and
@@ -22,8 +26,10 @@ export function contentSecurityPolicy(input: { styleHash: string; scriptHash: st
 }
 
 /** Every answer under /billing, the 401 and 429 pages included. */
-export function setPageHeaders(res: Response, csp: string, frameAncestors: string[]): void {
+export function setPageHeaders(res: Response, csp: string, settings: Pick<BillingPageSettings, 'frameAncestors' | 'strictTransportSecurity'>): void {
   res.setHeader('Content-Security-Policy', csp);
+  // Production: a browser that once saw the page never again sends the link's token over plain http.
+  if (settings.strictTransportSecurity) res.setHeader('Strict-Transport-Security', HSTS);
   // The link's token is in the URL: no Referer may carry it to Stripe, the app or anyone linked from the page.
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -32,7 +38,7 @@ export function setPageHeaders(res: Response, csp: string, frameAncestors: strin
   res.setHeader('X-Robots-Tag', 'noindex, nofollow');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   // For browsers without CSP frame-ancestors; it cannot name several origins, so it is left out when some are allowed.
-  if (frameAncestors.length === 0) res.setHeader('X-Frame-Options', 'DENY');
+  if (settings.frameAncestors.length === 0) res.setHeader('X-Frame-Options', 'DENY');
 }
 
 /**

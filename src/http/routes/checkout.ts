@@ -2,44 +2,47 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { MAX_TOPUP_QUANTITY, openCustomerPortal, startSubscriptionCheckout, startTopupCheckout } from '../../app/billing';
 import type { BillingGateway } from '../../app/ports';
+import type { ReturnUrlPolicy } from '../../config/env';
 import type { Catalog } from '../../domain/catalog';
 import { STRIPE_CUSTOMER_ID } from '../../domain/customerId';
 import { logCustomerParam } from '../requestLog';
+import { returnUrl } from '../returnUrls';
 import { idString, parseInput } from '../validate';
 
 export interface CheckoutRouteDeps {
   catalog: Catalog;
   billing: BillingGateway;
+  returnUrls: ReturnUrlPolicy;
 }
 
 /** Checkout and the portal act on a Stripe customer, so the id must look like one before Stripe is asked. */
 const stripeCustomer = idString.regex(STRIPE_CUSTOMER_ID, 'must be a Stripe customer id (cus_…)');
-/** Where Stripe redirects the customer; it also accepts Stripe's {CHECKOUT_SESSION_ID} placeholder. */
-const redirectUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048);
-
-const subscriptionBody = z
-  .strictObject({
+/** Where Stripe redirects the customer: the app's own origins (it may carry Stripe's {CHECKOUT_SESSION_ID} placeholder). */
+function bodies(returnUrls: ReturnUrlPolicy) {
+  const redirectUrl = returnUrl(returnUrls);
+  const subscription = z
+    .strictObject({
+      price: idString,
+      successUrl: redirectUrl,
+      cancelUrl: redirectUrl,
+      customer: stripeCustomer.optional(),
+      email: z.email().max(254).optional(),
+      externalId: idString.optional(),
+    })
+    // Stripe refuses both at once; saying so here names the field before anything is sent.
+    .refine((body) => !(body.customer && body.email), { path: ['email'], message: 'give either customer or email, not both' });
+  const topup = z.strictObject({
     price: idString,
+    quantity: z.number().int().min(1).max(MAX_TOPUP_QUANTITY).default(1),
     successUrl: redirectUrl,
     cancelUrl: redirectUrl,
-    customer: stripeCustomer.optional(),
-    email: z.email().max(254).optional(),
-    externalId: idString.optional(),
-  })
-  // Stripe refuses both at once; saying so here names the field before anything is sent.
-  .refine((body) => !(body.customer && body.email), { path: ['email'], message: 'give either customer or email, not both' });
-
-const topupBody = z.strictObject({
-  price: idString,
-  quantity: z.number().int().min(1).max(MAX_TOPUP_QUANTITY).default(1),
-  successUrl: redirectUrl,
-  cancelUrl: redirectUrl,
-});
-
-const portalBody = z.strictObject({ returnUrl: redirectUrl });
+  });
+  return { subscription, topup, portal: z.strictObject({ returnUrl: redirectUrl }) };
+}
 
 export function checkoutRoutes(deps: CheckoutRouteDeps): Router {
   const router = logCustomerParam(Router());
+  const { subscription: subscriptionBody, topup: topupBody, portal: portalBody } = bodies(deps.returnUrls);
 
   router.post('/checkout/subscription', async (req, res) => {
     const body = parseInput(subscriptionBody, req.body, 'body');
